@@ -1,0 +1,234 @@
+/**
+ * The node SDK: the contract between a node type and the engine that runs it.
+ *
+ * A node type is one folder `nodes/<category>/<type>/` with a `definition.ts` (what the node
+ * is: ports, config schema, texts; no I/O), a `runtime.ts` (what it does on the site) and a
+ * `README.md` (the help the designer shows). Register it with one line in `nodes/index.ts`.
+ *
+ * @packageDocumentation
+ */
+import { z } from 'zod';
+import type { JsonPath, Message, MessageFields, NodeSpec, PortSpec, Text } from '../runtime/model';
+
+export type { Message, MessageFields, PortSpec, Text } from '../runtime/model';
+export { z };
+
+/** Where the palette shows a node. */
+export type NodeCategory = 'input' | 'logic' | 'alarm' | 'data' | 'device' | 'store' | 'dashboard' | 'uplink' | 'debug';
+
+/**
+ * UI hints attached to a config field with {@link field}. The designer renders the form from
+ * the schema and these hints; nothing else describes a node's form.
+ */
+export interface FieldMeta {
+  /** Field label, Chinese first. */
+  label: Text;
+  /** One-line help shown under the field. */
+  help?: Text;
+  /** Unit printed after a number, e.g. `ms`, `°C`, `kWh`. */
+  unit?: string;
+  /** A specialised editor; plain schema types get the obvious widget without one. */
+  widget?: 'code' | 'duration' | 'schedule' | 'device-group' | 'tag' | 'port-list' | 'property-path' | 'json' | 'textarea';
+  /** Language of a `code` widget. */
+  language?: 'javascript';
+  /** Hidden unless the user opens the advanced section. */
+  advanced?: boolean;
+}
+
+/** Attaches UI hints to a zod field; returns the same schema type so inference is unchanged. */
+export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  return schema.meta({ ...meta }) as T;
+}
+
+/** The metadata {@link field} attached to a schema, if any. */
+export function fieldMeta(schema: z.ZodType): FieldMeta | undefined {
+  const meta = schema.meta() as Partial<FieldMeta> | undefined;
+  return meta && meta.label ? (meta as FieldMeta) : undefined;
+}
+
+/** How a node's input queue behaves when it is full. */
+export type OverflowPolicy = 'block' | 'drop-oldest';
+
+/**
+ * What a node type is. Pure data plus the zod config schema: the designer, the validator and
+ * the engine all read it, and the core never switches on a type string.
+ */
+export interface NodeDefinition<C = unknown> extends NodeSpec<C> {
+  /** Type id used in flow JSON, e.g. `threshold-alarm`. */
+  readonly type: string;
+  /** Bumped when the config shape changes; add a migration from the previous version. */
+  readonly version: number;
+  readonly category: NodeCategory;
+  /** A short glyph for the palette and the canvas. */
+  readonly icon: string;
+  readonly title: Text;
+  /** One sentence for the palette tooltip; the full help is the folder's README.md. */
+  readonly summary: Text;
+  readonly inputs: readonly PortSpec[];
+  readonly outputs: readonly PortSpec[] | ((config: C) => readonly PortSpec[]);
+  readonly config: z.ZodType<C>;
+  /** Input queue: how many messages may wait, and what happens past that. Default 1000, `block`. */
+  readonly queue?: { readonly capacity?: number; readonly overflow?: OverflowPolicy };
+  /** Largest batch given to `onBatch` at once. Default 512. */
+  readonly batchSize?: number;
+  /** Batches of one node that may be in flight at once (order is kept). Default 1. */
+  readonly maxInFlight?: number;
+}
+
+/** Time as the node sees it. Tests and scenario runs give nodes a virtual clock. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface NodeLogger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export type NodeState = 'starting' | 'running' | 'warning' | 'error' | 'stopped';
+
+/** Source code limits for a rule sandbox. */
+export interface RuleLimits {
+  readonly deadlineMs: number;
+  readonly hardLimitMs: number;
+  readonly memoryMb: number;
+}
+
+/** A compiled rule living in a sandbox. */
+export interface RuleSandbox {
+  /** Runs the rule once per message, in order; the promise settles when the batch is done. */
+  run(messages: readonly Message[], port: string): Promise<RuleBatchResult>;
+  /** The rule's `state` object, as last saved. */
+  state(): unknown;
+  dispose(): void;
+}
+
+export interface RuleOutput {
+  readonly port: string;
+  readonly message: Message;
+}
+
+export interface RuleBatchResult {
+  readonly outputs: readonly RuleOutput[];
+  /** Messages the rule failed on, with the reason (thrown error, deadline, memory, watchdog). */
+  readonly failures: readonly { readonly message: Message; readonly error: string }[];
+  readonly logs: readonly { readonly level: 'info' | 'warn' | 'error'; readonly text: string }[];
+}
+
+export interface RuleSource {
+  readonly code: string;
+  readonly outputs: readonly string[];
+  readonly limits: RuleLimits;
+  readonly initialState?: unknown;
+  /** Names the sandbox in errors and logs. */
+  readonly label: string;
+}
+
+/** Compiles rule code into a sandbox; compile errors reject with line and column. */
+export interface SandboxService {
+  compile(source: RuleSource): Promise<RuleSandbox>;
+}
+
+/** Services the site offers. A node asks for what it needs with {@link requireService}. */
+export interface NodeServices {
+  readonly sandbox?: SandboxService;
+  /** Flow-wide defaults for rule limits. */
+  readonly ruleLimits?: RuleLimits;
+}
+
+/** Everything a node may touch, handed to `create`. */
+export interface NodeContext {
+  readonly flowId: string;
+  readonly nodeId: string;
+  readonly clock: Clock;
+  readonly log: NodeLogger;
+  readonly services: NodeServices;
+  /**
+   * Sends on an output port. Returns false when a downstream queue is full: a source should
+   * then wait for {@link NodeContext.whenReady} before sending more.
+   */
+  send(port: string, msg: Message | readonly Message[]): boolean;
+  /** Resolves when every downstream queue has room again. */
+  whenReady(): Promise<void>;
+  /** A new frozen message; `ts` defaults to the clock's now. */
+  message(fields: MessageFields): Message;
+  /** Shows a state and a short text on the node (canvas badge, status API). */
+  status(state: NodeState, text?: string): void;
+  /** Publishes an event for live views (debug panel, console), e.g. `emit('debug', {...})`. */
+  emit(kind: string, data: unknown): void;
+  /**
+   * Reports a failure the node caught itself (e.g. in a batch, or an async device call):
+   * counted, shown on the node, and sent on its `error` port when that is wired.
+   */
+  reportError(error: unknown, input?: Message): void;
+}
+
+/**
+ * Thrown by `create` when the config is wrong in a way the schema cannot see, such as rule
+ * code that does not compile. `path` is relative to the node's config.
+ */
+export class NodeConfigError extends Error {
+  constructor(readonly path: JsonPath, readonly text: Text, readonly code = 'invalid-config') {
+    super(text.en);
+    this.name = 'NodeConfigError';
+  }
+}
+
+/** What `create` returns: the handlers the engine calls. All optional. */
+export interface NodeHandlers {
+  start?(): void | Promise<void>;
+  onMessage?(msg: Message, port: string): void | Promise<void>;
+  /** When present the engine hands queued messages over in batches (same input port). */
+  onBatch?(msgs: readonly Message[], port: string): void | Promise<void>;
+  stop?(): void | Promise<void>;
+  /** Data for the status and debug views, e.g. the debug node's ring buffer. */
+  inspect?(): unknown;
+}
+
+export interface NodeRuntime<C> {
+  create(config: C, ctx: NodeContext): NodeHandlers | Promise<NodeHandlers>;
+}
+
+/** A node type: its definition and its runtime part, as registered in `nodes/index.ts`. */
+export interface NodeType<C = unknown> {
+  readonly definition: NodeDefinition<C>;
+  readonly runtime: NodeRuntime<C>;
+}
+
+/** A node type of any config, as lists and registries hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- config types differ per node; each is checked where it is defined
+export type AnyNodeType = NodeType<any>;
+
+/** Pairs a definition with its runtime; `create` gets the parsed, typed config. */
+export function defineNode<S extends z.ZodType>(
+  definition: NodeDefinition<z.infer<S>> & { readonly config: S },
+  create: (config: z.infer<S>, ctx: NodeContext) => NodeHandlers | Promise<NodeHandlers>,
+): NodeType<z.infer<S>> {
+  return { definition, runtime: { create } };
+}
+
+/** Returns a service or throws a clear error naming the node and the missing service. */
+export function requireService<K extends keyof NodeServices>(ctx: NodeContext, name: K): NonNullable<NodeServices[K]> {
+  const service = ctx.services[name];
+  if (service === undefined) throw new Error(`node "${ctx.nodeId}" needs the "${String(name)}" service, which this runtime does not offer`);
+  return service as NonNullable<NodeServices[K]>;
+}
+
+/** A port with its label. */
+export function port(name: string, zh: string, en: string): PortSpec {
+  return { name, label: { zh, en } };
+}
+
+/** Reads a dotted property path (`payload.temp`, `topic`) from a message. */
+export function readPath(msg: Message, path: string): unknown {
+  let value: unknown = msg;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}

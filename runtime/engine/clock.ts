@@ -1,0 +1,65 @@
+import type { Clock } from '../../nodes/sdk';
+
+export function createSystemClock(): Clock {
+  return {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+}
+
+interface VirtualTimer {
+  readonly due: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+export interface VirtualClock extends Clock {
+  /**
+   * Moves time forward by `ms`, firing due timers in order. After each firing `settle` is
+   * awaited (e.g. `engine.idle`) so the work a timer started finishes before the next one.
+   */
+  advance(ms: number, settle?: () => Promise<void>): Promise<void>;
+  /** Timers still waiting. */
+  pending(): number;
+}
+
+/** A clock that only moves when told to: scenario tests run hours of a shift in milliseconds. */
+export function createVirtualClock(start: number): VirtualClock {
+  let now = start;
+  let seq = 0;
+  const timers: VirtualTimer[] = [];
+  const byOrder = (a: VirtualTimer, b: VirtualTimer) => a.due - b.due || a.seq - b.seq;
+
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const timer: VirtualTimer = { due: now + Math.max(0, ms), seq: seq++, fn, cancelled: false };
+      timers.push(timer);
+      timers.sort(byOrder);
+      return timer;
+    },
+    clearTimeout(handle) {
+      const timer = handle as VirtualTimer | undefined;
+      if (!timer) return;
+      timer.cancelled = true;
+      const i = timers.indexOf(timer);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    async advance(ms, settle) {
+      const target = now + ms;
+      for (;;) {
+        const next = timers[0];
+        if (!next || next.due > target) break;
+        timers.shift();
+        now = next.due;
+        if (!next.cancelled) next.fn();
+        if (settle) await settle();
+      }
+      now = target;
+      if (settle) await settle();
+    },
+    pending: () => timers.length,
+  };
+}

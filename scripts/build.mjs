@@ -1,0 +1,35 @@
+// Bundles the runtime CLI and the sandbox worker into dist/ (the site runs these, not the sources).
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  if (process.argv.includes('--if-possible')) {
+    if (!existsSync(`${root}dist/cli.mjs`)) console.warn('kaiwu: esbuild is not installed (npm ci --omit=dev?); install a packed release or run "npm ci" to build.');
+    process.exit(0);
+  }
+  throw new Error('esbuild is missing: run "npm ci" first');
+}
+
+mkdirSync(`${root}dist`, { recursive: true });
+// Native addons, WASM variants located through their package, and pino (whose transports load files by path) stay outside.
+const external = ['better-sqlite3', 'pino', 'pino-pretty', 'modbus-serial', 'serialport', '@serialport/*', 'mqtt', 'quickjs-emscripten-core', '@jitl/*', 'express'];
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __kaiwuRequire } from 'node:module'; const require = __kaiwuRequire(import.meta.url);" },
+};
+const t0 = performance.now();
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: { cli: `${root}runtime/cli.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' } }),
+  esbuild.build({ ...common, entryPoints: { 'sandbox-worker': `${root}runtime/sandbox/worker.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' } }),
+]);
+if (!process.argv.includes('--quiet')) console.error(`kaiwu: built dist/ in ${Math.round(performance.now() - t0)} ms`);
