@@ -1,2 +1,6 @@
 // The built-in node types: one line a node. Each line names the NodeType its runtime.ts exports.
 export { rule } from './core/rule/runtime';
+export { switchNode } from './core/switch/runtime';
+export { change } from './core/change/runtime';
+export { thresholdAlarm } from './core/threshold-alarm/runtime';
+export { debug } from './core/debug/runtime';

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { JsonPath, Message, MessageFields, NodeSpec, PortSpec, Text } from '../runtime/model';
 
 export type { Message, MessageFields, PortSpec, Text } from '../runtime/model';
+export { TextSchema } from '../runtime/model';
 export { z };
 
 /** Where the palette shows a node. */
@@ -162,9 +163,18 @@ export interface NodeContext {
   emit(kind: string, data: unknown): void;
   /**
    * Reports a failure the node caught itself (e.g. in a batch, or an async device call):
-   * counted, shown on the node, and sent on its `error` port when that is wired.
+   * counted, shown on the node, and sent on its `error` port when that is wired. Throw or
+   * pass a {@link NodeError} to give the reason in both languages.
    */
   reportError(error: unknown, input?: Message): void;
+}
+
+/** A run-time failure with its text in both languages; `message` is the English one. */
+export class NodeError extends Error {
+  constructor(readonly text: Text) {
+    super(text.en);
+    this.name = 'NodeError';
+  }
 }
 
 /**
@@ -227,7 +237,8 @@ export function port(name: string, zh: string, en: string): PortSpec {
 export function readPath(msg: Message, path: string): unknown {
   let value: unknown = msg;
   for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own properties only: `payload.constructor` is not data.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;

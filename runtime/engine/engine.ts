@@ -165,8 +165,8 @@ export function createEngine(options: EngineOptions): Engine {
       nodeId,
       type: def.type,
       outputs: checked.outputs,
-      capacity: def.queue?.capacity ?? 1000,
-      overflow: def.queue?.overflow ?? 'block',
+      capacity: checked.node.queue?.capacity ?? def.queue?.capacity ?? 1000,
+      overflow: checked.node.queue?.overflow ?? def.queue?.overflow ?? 'block',
       batchSize: def.batchSize ?? 512,
       maxInFlight: def.maxInFlight ?? 1,
     }, env);
@@ -187,7 +187,7 @@ export function createEngine(options: EngineOptions): Engine {
       send: (port, msg) => runner.send(port, msg),
       whenReady: () => runner.whenReady(),
       message: (fields) => createMessage(fields, clock.now()),
-      status: (s, text) => runner.setStatus(s, text),
+      status: (s, text) => runner.setOwnStatus(s, text),
       emit: (kind, data) => emit({ type: 'node-event', flowId, nodeId, kind, data, at: clock.now() }),
       reportError: (err, msg) => runner.fail(err, msg),
     };
@@ -323,7 +323,7 @@ export function createEngine(options: EngineOptions): Engine {
         await Promise.all(created.map(async (slot) => {
           try {
             await slot.runner.handlers.start?.();
-            slot.runner.setStatus('running', undefined);
+            slot.runner.markStarted();
           } catch (err) {
             failures.push(failureProblem(slot, err, 'start'));
           }

@@ -1,5 +1,5 @@
 import type { Clock, NodeHandlers, NodeLogger, NodeState, OverflowPolicy } from '../../nodes/sdk';
-import type { Message } from '../model';
+import type { Message, Text } from '../model';
 import { ERROR_PORT, createMessage } from '../model';
 import { LatencyHistogram } from './latency-histogram';
 import { MessageQueue } from './message-queue';
@@ -52,12 +52,21 @@ export interface NodeStats {
   readonly inFlight: number;
   readonly meanMs: number;
   readonly p99Ms: number;
-  readonly lastError?: { readonly message: string; readonly at: number };
+  readonly lastError?: { readonly message: string; readonly text?: Text; readonly at: number };
 }
 
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+}
+
+/** The zh/en text of a failure when the node gave one (a NodeError). */
+function bilingualText(err: unknown): Text | undefined {
+  if (err instanceof Error && 'text' in err) {
+    const text = (err as { text?: unknown }).text;
+    if (text && typeof text === 'object' && typeof (text as Text).zh === 'string' && typeof (text as Text).en === 'string') return text as Text;
+  }
+  return undefined;
 }
 
 /** One node of a running flow: its input queue, counters, and the calls into its handlers. */
@@ -83,7 +92,9 @@ export class NodeRunner implements Runnable {
   private dropped = 0;
   private readonly latency = new LatencyHistogram();
   private status: { state: NodeState; text: string | undefined } = { state: 'starting', text: undefined };
-  private lastError: { message: string; at: number } | undefined;
+  private lastError: { message: string; text?: Text; at: number } | undefined;
+  /** Whether the node has set its own status; the engine only fills in `running` when not. */
+  private ownStatus = false;
   private lastErrorLogAt = -Infinity;
   private suppressedErrors = 0;
 
@@ -266,7 +277,8 @@ export class NodeRunner implements Runnable {
     const now = this.env.clock.now();
     this.errors++;
     const wasError = this.lastError !== undefined && now - this.lastError.at < ERROR_STATE_MS;
-    this.lastError = { message, at: now };
+    const text = bilingualText(err);
+    this.lastError = text === undefined ? { message, at: now } : { message, text, at: now };
     if (!wasError) this.env.onStateChange(this, 'error', message);
     if (now - this.lastErrorLogAt >= ERROR_LOG_EVERY_MS) {
       this.env.log.warn(`node failed: ${message}`, this.suppressedErrors > 0 ? { suppressed: this.suppressedErrors } : undefined);
@@ -277,9 +289,20 @@ export class NodeRunner implements Runnable {
       this.suppressedErrors++;
     }
     if (this.hasRoute(ERROR_PORT)) {
-      const payload = { error: message, node: this.nodeId, type: this.options.type, input: input ?? null };
+      const payload = { error: message, ...(text === undefined ? {} : { text }), node: this.nodeId, type: this.options.type, input: input ?? null };
       this.send(ERROR_PORT, createMessage({ topic: input?.topic ?? 'error', device: input?.device, quality: 'bad', payload }, now));
     }
+  }
+
+  /** Status set by the node itself through ctx.status. */
+  setOwnStatus(state: NodeState, text: string | undefined): void {
+    this.ownStatus = true;
+    this.setStatus(state, text);
+  }
+
+  /** Marks a node running after start, unless it already said what it is doing. */
+  markStarted(): void {
+    if (!this.ownStatus) this.setStatus('running', undefined);
   }
 
   setStatus(state: NodeState, text: string | undefined): void {

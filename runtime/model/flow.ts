@@ -15,6 +15,12 @@ export const PortNameSchema = z.string().refine((s) => /^[a-z][a-z0-9_-]{0,31}$/
 
 export const PositionSchema = z.object({ x: z.number(), y: z.number() });
 
+/** Overrides the node type's input queue for one node. */
+export const QueueSettingsSchema = z.object({
+  capacity: z.number().int().min(1).max(1_000_000).optional(),
+  overflow: z.enum(['block', 'drop-oldest']).optional(),
+});
+
 export const FlowNodeSchema = z.object({
   id: IdSchema,
   type: z.string().min(1),
@@ -23,6 +29,7 @@ export const FlowNodeSchema = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
   position: PositionSchema.optional(),
   disabled: z.boolean().optional(),
+  queue: QueueSettingsSchema.optional(),
 });
 export type FlowNode = z.infer<typeof FlowNodeSchema>;
 

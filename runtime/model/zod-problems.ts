@@ -18,10 +18,14 @@ function localize(fn: typeof zh, issue: Issue): string {
 /** Turns zod issues into problems under `base`, with zh and en messages. */
 export function zodProblems(error: z.ZodError, base: JsonPath, code: string, extra: { nodeId?: string; edgeId?: string } = {}): Problem[] {
   return error.issues.map((issue) => {
-    // A refinement gives its English text as the message and its Chinese text as params.zh.
-    const message = issue.code === 'custom'
-      ? { zh: typeof issue.params?.zh === 'string' ? issue.params.zh : issue.message, en: issue.message }
-      : { zh: localize(zh, issue), en: localize(en, issue) };
+    // A schema with its own message gives the English text as the message and the Chinese
+    // text as params.zh; anything else gets zod's own wording in both languages.
+    const stock = localize(en, issue);
+    const params = 'params' in issue ? (issue.params as Record<string, unknown> | undefined) : undefined;
+    const custom = issue.code === 'custom' || issue.message !== stock;
+    const message = custom
+      ? { zh: typeof params?.zh === 'string' ? params.zh : issue.message, en: issue.message }
+      : { zh: localize(zh, issue), en: stock };
     return problem(code, [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message, extra);
   });
 }

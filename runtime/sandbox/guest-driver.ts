@@ -9,11 +9,10 @@ export const GUEST_DRIVER = String.raw`(function () {
   const parse = JSON.parse, stringify = JSON.stringify, now = Date.now, isArray = Array.isArray;
   const keys = Object.keys, freeze = Object.freeze, String_ = String;
   const QUALITY = ['good', 'bad', 'uncertain'];
-  const MSG_KEYS = { ts: 1, topic: 1, payload: 1, device: 1, quality: 1 };
   const MAX_LOGS = 50, MAX_LOG_TEXT = 1000;
   let rule = null, ports = [], portIndex = {}, state = {}, lastState = '{}', sliceMs = 5;
-  let b = null, topicOf = null, deviceOf = null;
-  let oS, oP, oT, oO, oY, oD, oQ, fails, logs, logsDropped, progress = 0;
+  let b = null;
+  let oS, oP, oY, oX, allFirstPort, fails, logs, logsDropped, progress = 0;
 
   function text(v) {
     if (typeof v === 'string') return v;
@@ -41,83 +40,103 @@ export const GUEST_DRIVER = String.raw`(function () {
   }
 
   function reset() {
-    oS = []; oP = []; oT = []; oO = []; oY = []; oD = []; oQ = [];
+    oS = []; oP = []; oY = []; oX = []; allFirstPort = true;
     fails = []; logs = []; logsDropped = 0;
   }
 
-  function message(i) {
-    const m = { ts: b.ts[i], topic: topicOf(i), payload: b.pl[i], quality: b.q ? QUALITY[b.q[i]] : 'good' };
-    const d = deviceOf(i);
-    if (d !== null) m.device = d;
-    return m;
+  // QuickJS throws null when it cannot even allocate the out-of-memory error.
+  let outOfMemory = false;
+  function fail(i, e) {
+    fails[fails.length] = i;
+    if (e === null) {
+      outOfMemory = true;
+      fails[fails.length] = 'InternalError: out of memory: the rule exceeded its memory cap';
+    } else {
+      fails[fails.length] = describe(e);
+    }
   }
 
-  function check(m, i) {
-    if (m === null || typeof m !== 'object' || isArray(m)) {
-      throw new TypeError('expected a message object, got ' + (isArray(m) ? 'an array' : m === null ? 'null' : typeof m));
+  // Checks one returned message against the input it came from and records it. Only fields
+  // that differ from the input travel back (as [output, field, value] triples in oX).
+  function emit(i, port, r, ts, topic, device, quality) {
+    if (r === null || typeof r !== 'object' || isArray(r)) {
+      throw new TypeError('expected a message object, got ' + (isArray(r) ? 'an array' : r === null ? 'null' : typeof r));
     }
-    if (m.ts !== undefined && (typeof m.ts !== 'number' || m.ts !== m.ts)) throw new TypeError('msg.ts must be a number of milliseconds');
-    if (m.topic !== undefined && typeof m.topic !== 'string') throw new TypeError('msg.topic must be a string');
-    if (m.device !== undefined && m.device !== null && typeof m.device !== 'string') throw new TypeError('msg.device must be a string (or null for none)');
-    if (m.quality !== undefined && QUALITY.indexOf(m.quality) < 0) throw new TypeError('msg.quality must be "good", "bad" or "uncertain"');
+    const rts = r.ts, rtopic = r.topic, rdevice = r.device, rquality = r.quality;
+    const dts = rts !== undefined && rts !== ts;
+    const dtopic = rtopic !== undefined && rtopic !== topic;
+    const ddevice = rdevice !== undefined && rdevice !== device;
+    const dquality = rquality !== undefined && rquality !== quality;
+    if (dts && (typeof rts !== 'number' || rts !== rts)) throw new TypeError('msg.ts must be a number of milliseconds');
+    if (dtopic && typeof rtopic !== 'string') throw new TypeError('msg.topic must be a string');
+    if (ddevice && rdevice !== null && typeof rdevice !== 'string') throw new TypeError('msg.device must be a string (or null for none)');
+    if (dquality && rquality !== 'good' && rquality !== 'bad' && rquality !== 'uncertain') throw new TypeError('msg.quality must be "good", "bad" or "uncertain"');
+    const k = oS.length;
+    oS[k] = i;
+    oP[k] = port;
+    if (port !== 0) allFirstPort = false;
+    const payload = r.payload;
+    oY[k] = payload === undefined ? null : payload;
+    if (dts) { oX[oX.length] = k; oX[oX.length] = 0; oX[oX.length] = rts; }
+    if (dtopic) { oX[oX.length] = k; oX[oX.length] = 1; oX[oX.length] = rtopic; }
+    // device null removes it (sent as 0); missing fields keep the input's value.
+    if (ddevice) { oX[oX.length] = k; oX[oX.length] = 2; oX[oX.length] = rdevice === null ? 0 : rdevice; }
+    if (dquality) { oX[oX.length] = k; oX[oX.length] = 3; oX[oX.length] = rquality; }
   }
 
   function isMessageShaped(r) {
-    const k = keys(r);
-    if (k.length === 0) return true;
-    for (let j = 0; j < k.length; j++) if (MSG_KEYS[k[j]] === 1) return true;
-    return false;
-  }
-
-  // Turns what the rule returned into [port, message] pairs, checking everything first so a
-  // bad return adds nothing.
-  function outputsOf(r, i) {
-    if (r === undefined || r === null) return null;
+    if (r.payload !== undefined || r.topic !== undefined || r.ts !== undefined || r.quality !== undefined || r.device !== undefined) return true;
     if (typeof r.then === 'function') throw new TypeError('rules run synchronously: return a message, not a Promise');
-    const out = [];
-    if (isArray(r)) {
-      for (let j = 0; j < r.length; j++) if (r[j] !== null && r[j] !== undefined) { check(r[j], i); out[out.length] = 0; out[out.length] = r[j]; }
-      return out;
-    }
-    if (typeof r !== 'object') throw new TypeError('expected a message, an array of messages or an object keyed by port, got ' + typeof r);
-    if (isMessageShaped(r)) { check(r, i); return [0, r]; }
-    const k = keys(r);
-    for (let j = 0; j < k.length; j++) {
-      const p = portIndex[k[j]];
-      if (p === undefined) throw new TypeError('no output port "' + k[j] + '" (ports: ' + ports.join(', ') + ')');
-      const v = r[k[j]];
-      if (v === null || v === undefined) continue;
-      if (isArray(v)) { for (let x = 0; x < v.length; x++) if (v[x] !== null && v[x] !== undefined) { check(v[x], i); out[out.length] = p; out[out.length] = v[x]; } }
-      else { check(v, i); out[out.length] = p; out[out.length] = v; }
-    }
-    return out;
+    return keys(r).length === 0;
   }
 
-  function emit(i, port, m) {
-    const k = oS.length;
-    const topic = topicOf(i), device = deviceOf(i), quality = b.q ? QUALITY[b.q[i]] : 'good';
-    oS[k] = i;
-    oP[k] = port;
-    oT[k] = m.ts === undefined || m.ts === b.ts[i] ? null : m.ts;
-    oO[k] = m.topic === undefined || m.topic === topic ? null : m.topic;
-    oY[k] = m.payload === undefined ? null : m.payload;
-    // Missing fields keep the input's value; device null removes it (sent as 0).
-    oD[k] = m.device === undefined || m.device === device ? null : m.device === null ? 0 : m.device;
-    oQ[k] = m.quality === undefined || m.quality === quality ? null : m.quality;
+  // An array or an object keyed by port: check all of it before recording any of it, so a bad
+  // return adds nothing.
+  function emitMany(i, r, ts, topic, device, quality) {
+    const pairs = [];
+    if (isArray(r)) {
+      for (let j = 0; j < r.length; j++) if (r[j] !== null && r[j] !== undefined) { pairs[pairs.length] = 0; pairs[pairs.length] = r[j]; }
+    } else {
+      const k = keys(r);
+      for (let j = 0; j < k.length; j++) {
+        const p = portIndex[k[j]];
+        if (p === undefined) throw new TypeError('no output port "' + k[j] + '" (ports: ' + ports.join(', ') + ')');
+        const v = r[k[j]];
+        if (v === null || v === undefined) continue;
+        if (isArray(v)) { for (let x = 0; x < v.length; x++) if (v[x] !== null && v[x] !== undefined) { pairs[pairs.length] = p; pairs[pairs.length] = v[x]; } }
+        else { pairs[pairs.length] = p; pairs[pairs.length] = v; }
+      }
+    }
+    const mark = oS.length, markX = oX.length, first = allFirstPort;
+    try {
+      for (let j = 0; j < pairs.length; j += 2) emit(i, pairs[j], pairs[j + 1], ts, topic, device, quality);
+    } catch (e) {
+      oS.length = mark; oP.length = mark; oY.length = mark; oX.length = markX; allFirstPort = first;
+      throw e;
+    }
   }
 
   function resume(from) {
     const start = now();
-    const n = b.n;
+    const n = b.n, t0 = b.t0, td = b.td, tp = b.tp, ti = b.ti, dv = b.dv, di = b.di, q = b.q, pl = b.pl;
+    const topic0 = tp[0], device0 = dv[0];
     for (let i = from; i < n; i++) {
       if (i > from && now() - start > sliceMs) { progress = i; return 0; }
       progress = i;
+      const ts = t0 + td[i];
+      const topic = ti === null ? topic0 : tp[ti[i]];
+      const device = di === null ? device0 : dv[di[i]];
+      const quality = q === null ? 'good' : QUALITY[q[i]];
+      const m = { ts: ts, topic: topic, payload: pl[i], quality: quality };
+      if (device !== null) m.device = device;
       try {
-        const outs = outputsOf(rule(message(i), state, log), i);
-        if (outs !== null) for (let j = 0; j < outs.length; j += 2) emit(i, outs[j], outs[j + 1]);
+        const r = rule(m, state, log);
+        if (r === undefined || r === null) continue;
+        if (r === m || (typeof r === 'object' && !isArray(r) && isMessageShaped(r))) emit(i, 0, r, ts, topic, device, quality);
+        else if (typeof r === 'object') emitMany(i, r, ts, topic, device, quality);
+        else throw new TypeError('expected a message, an array of messages or an object keyed by port, got ' + typeof r);
       } catch (e) {
-        fails[fails.length] = i;
-        fails[fails.length] = describe(e);
+        fail(i, e);
       }
     }
     progress = n;
@@ -125,7 +144,7 @@ export const GUEST_DRIVER = String.raw`(function () {
   }
 
   function encode() {
-    return stringify({ s: oS, p: oP, t: oT, o: oO, y: oY, d: oD, q: oQ });
+    return stringify({ s: oS, p: allFirstPort ? null : oP, y: oY, x: oX });
   }
 
   return {
@@ -140,26 +159,27 @@ export const GUEST_DRIVER = String.raw`(function () {
     },
     run: function (json, from) {
       b = parse(json);
-      const tp = b.tp, ti = b.ti, dv = b.dv, di = b.di;
-      topicOf = ti ? function (i) { return tp[ti[i]]; } : function () { return tp[0]; };
-      deviceOf = di ? function (i) { return dv[di[i]]; } : function () { return dv[0]; };
       reset();
       return resume(from);
     },
     resume: resume,
     progress: function () { return progress; },
+    // True once the rule ran out of memory: the host then replaces this instance.
+    exhausted: function () { return outOfMemory ? 1 : 0; },
     finish: function () {
       let out;
       try { out = encode(); }
       catch (e) {
         // Some output does not serialise (a cycle, a BigInt): find it, fail its message, keep the rest.
-        const keep = [];
+        const keep = [], renumber = {};
         for (let k = 0; k < oS.length; k++) {
-          try { stringify(oY[k]); keep[keep.length] = k; }
+          try { stringify(oY[k]); renumber[k] = keep.length; keep[keep.length] = k; }
           catch (e2) { fails[fails.length] = oS[k]; fails[fails.length] = 'TypeError: msg.payload cannot be serialised as JSON (' + String_(e2.message) + ')'; }
         }
         const pick = function (a) { const r = []; for (let j = 0; j < keep.length; j++) r[j] = a[keep[j]]; return r; };
-        oS = pick(oS); oP = pick(oP); oT = pick(oT); oO = pick(oO); oY = pick(oY); oD = pick(oD); oQ = pick(oQ);
+        const x = [];
+        for (let j = 0; j < oX.length; j += 3) if (renumber[oX[j]] !== undefined) { x[x.length] = renumber[oX[j]]; x[x.length] = oX[j + 1]; x[x.length] = oX[j + 2]; }
+        oS = pick(oS); oP = pick(oP); oY = pick(oY); oX = x;
         out = encode();
       }
       b = null;

@@ -234,6 +234,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     async compile(source) {
       if (closed) throw new Error('sandbox pool closed');
       const slot = leastLoaded();
+      // Counted before the worker answers, so concurrent compiles spread over the workers.
       const sb: HostSandbox = {
         sid: nextSid++,
         source,
@@ -244,16 +245,19 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
         suspendedUntil: 0,
         suspendMs: 0,
       };
+      slot.sandboxes.add(sb);
       let reply: WorkerToHost;
       try {
         reply = await enqueue(slot, sb, { op: 'create', sid: sb.sid, code: source.code, ports: source.outputs, limits: source.limits, state: sb.state });
       } catch (err) {
+        slot.sandboxes.delete(sb);
         throw new NodeConfigError(['code'], {
           zh: `规则无法载入沙箱：${err instanceof Error ? err.message : String(err)}`,
           en: `the rule could not be loaded into the sandbox: ${err instanceof Error ? err.message : String(err)}`,
         }, 'rule-compile');
       }
       if (reply.op === 'created' && reply.error) {
+        slot.sandboxes.delete(sb);
         const { message, line, column } = reply.error;
         const where = line === undefined ? '' : column === undefined ? ` (line ${line})` : ` (line ${line}, column ${column})`;
         const whereZh = line === undefined ? '' : column === undefined ? `（第 ${line} 行）` : `（第 ${line} 行，第 ${column} 列）`;
@@ -262,7 +266,6 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
           column,
         });
       }
-      slot.sandboxes.add(sb);
       const sandbox: RuleSandbox = {
         run: (msgs) => runBatch(sb, msgs),
         state: () => (sb.state === null ? undefined : JSON.parse(sb.state)),

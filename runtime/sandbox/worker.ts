@@ -27,7 +27,7 @@ interface Guest {
   readonly rt: QuickJSRuntime;
   readonly ctx: QuickJSContext;
   readonly memory: WebAssembly.Memory;
-  readonly fns: Record<'run' | 'resume' | 'progress' | 'skip' | 'finish' | 'takeState', QuickJSHandle>;
+  readonly fns: Record<'run' | 'resume' | 'progress' | 'exhausted' | 'finish' | 'takeState', QuickJSHandle>;
   deadline: number;
 }
 
@@ -41,6 +41,7 @@ interface Entry {
 }
 
 const entries = new Map<number, Entry>();
+const prof = { batches: 0, msgs: 0, ms: 0 };
 let lastAlive = 0;
 
 function post(msg: WorkerToHost) {
@@ -100,7 +101,7 @@ async function buildGuest(entry: Entry): Promise<{ guest?: Guest; error?: Compil
   if (driverResult.error) return fail({ message: `sandbox driver failed: ${dumpError(ctx, driverResult.error).message}` });
   const driver = driverResult.value;
   const get = (name: string) => ctx.getProp(driver, name);
-  const fns = { run: get('run'), resume: get('resume'), progress: get('progress'), skip: get('skip'), finish: get('finish'), takeState: get('takeState') };
+  const fns = { run: get('run'), resume: get('resume'), progress: get('progress'), exhausted: get('exhausted'), finish: get('finish'), takeState: get('takeState') };
   const install = get('install');
   driver.dispose();
 
@@ -240,8 +241,9 @@ async function runBatch(entry: Entry, rid: number, input: string, count: number)
     failRange(0, count, 'crash', `could not collect the batch: ${err instanceof Error ? err.message : String(err)}`);
     return reply(null, null, await rebuild('collect failed'));
   }
+  if (callNumber(guest, guest.fns.exhausted).value === 1) recycled = await rebuild('out of memory');
   // WASM memory never shrinks: start over before the cap is reached.
-  if (guest.memory.buffer.byteLength >= Math.max(entry.limits.memoryMb, 24) * MB * 0.9) recycled = await rebuild('memory high-water mark');
+  else if (guest.memory.buffer.byteLength >= Math.max(entry.limits.memoryMb, 24) * MB * 0.9) recycled = await rebuild('memory high-water mark');
   return reply(body, state, recycled);
 }
 
@@ -257,6 +259,7 @@ async function handle(msg: HostToWorker) {
     }
     case 'run': {
       const entry = entries.get(msg.sid);
+      if (process.env.KAIWU_SANDBOX_PROFILE) { const t = performance.now(); await runBatch(entry!, msg.rid, msg.input, msg.count); prof.batches++; prof.msgs += msg.count; prof.ms += performance.now() - t; if (prof.batches % 2000 === 0) console.error('worker prof', prof.batches, (prof.msgs/prof.batches).toFixed(0), 'msgs/batch', (prof.ms*1000/prof.msgs).toFixed(2), 'us/msg', (prof.ms*1000/prof.batches).toFixed(0), 'us/batch'); return; }
       if (!entry) return post({ op: 'result', rid: msg.rid, body: null, hostFailures: [[0, 'crash', 'unknown sandbox']], state: null });
       return runBatch(entry, msg.rid, msg.input, msg.count);
     }
