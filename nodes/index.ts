@@ -4,3 +4,5 @@ export { switchNode } from './core/switch/runtime';
 export { change } from './core/change/runtime';
 export { thresholdAlarm } from './core/threshold-alarm/runtime';
 export { debug } from './core/debug/runtime';
+export { timer } from './core/timer/runtime';
+export { aggregate } from './core/aggregate/runtime';

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { JsonPath, Message, MessageFields, NodeSpec, PortSpec, Text } from '../runtime/model';
 
-export type { Message, MessageFields, PortSpec, Text } from '../runtime/model';
+export type { Message, MessageFields, PortSpec, Quality, Text } from '../runtime/model';
 export { TextSchema } from '../runtime/model';
 export { z };
 

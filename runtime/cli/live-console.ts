@@ -44,6 +44,18 @@ export function formatEvent(event: EngineEvent, lang: Lang): string | undefined 
   }
 }
 
+/** Columns a string takes in a terminal: CJK characters take two. */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+function pad(s: string, width: number, left: boolean): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(s)));
+  return left ? s + fill : fill + s;
+}
+
 /** A counters table: what each node received, sent, failed and dropped, and how long it took. */
 export function formatStats(stats: readonly NodeStats[], lang: Lang): string {
   const head = lang === 'zh'
@@ -53,8 +65,8 @@ export function formatStats(stats: readonly NodeStats[], lang: Lang): string {
     `${s.flowId}/${s.nodeId}`, s.type, s.state, String(s.in), String(s.out), String(s.errors), String(s.dropped), String(s.queued),
     s.meanMs.toFixed(3), s.p99Ms.toFixed(3),
   ]);
-  const width = (i: number) => Math.max(...[head, ...rows].map((r) => [...r[i]!].length));
-  const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(width(i)) : c.padStart(width(i)))).join('  ');
+  const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => displayWidth(r[i]!))));
+  const line = (r: string[]) => r.map((c, i) => pad(c, widths[i]!, i < 3)).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
 

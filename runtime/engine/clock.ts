@@ -1,10 +1,32 @@
 import type { Clock } from '../../nodes/sdk';
 
+/** Node fires timers longer than 2^31 - 1 ms at once; longer waits are chained in steps. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+interface LongTimer {
+  handle: ReturnType<typeof setTimeout> | undefined;
+}
+
 export function createSystemClock(): Clock {
   return {
     now: () => Date.now(),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    setTimeout(fn, ms) {
+      const timer: LongTimer = { handle: undefined };
+      const due = Date.now() + ms;
+      const arm = (left: number) => {
+        timer.handle = setTimeout(() => {
+          const rest = due - Date.now();
+          if (rest > 0) arm(rest);
+          else fn();
+        }, Math.min(Math.max(0, left), MAX_TIMEOUT_MS));
+      };
+      arm(ms);
+      return timer;
+    },
+    clearTimeout(handle) {
+      const timer = handle as LongTimer | undefined;
+      if (timer?.handle !== undefined) clearTimeout(timer.handle);
+    },
   };
 }
 

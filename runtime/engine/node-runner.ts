@@ -12,6 +12,8 @@ const BLOCK_HARD_FACTOR = 4;
 /** A node counts as in error this long after its last failure. */
 const ERROR_STATE_MS = 60_000;
 const ERROR_LOG_EVERY_MS = 10_000;
+/** Batches are not split below this size: per-batch costs would dominate. */
+const MIN_SPLIT = 64;
 
 export interface Route {
   readonly runner: NodeRunner;
@@ -239,7 +241,10 @@ export class NodeRunner implements Runnable {
     const handle = this.handlers.onBatch!;
     const q = this.queue;
     while (this.inFlight < this.options.maxInFlight && q.length > 0) {
-      const { port, msgs } = q.takeBatch(this.options.batchSize);
+      // Share what is queued among the free slots, so consecutive batch nodes work in parallel.
+      const slots = this.options.maxInFlight - this.inFlight;
+      const size = Math.min(this.options.batchSize, Math.max(MIN_SPLIT, Math.ceil(q.length / slots)));
+      const { port, msgs } = q.takeBatch(size);
       const t0 = performance.now();
       let result: void | Promise<void> = undefined;
       try {

@@ -231,8 +231,8 @@ async function runBatch(entry: Entry, rid: number, input: string, count: number)
     from = callNumber(guest, guest.fns.progress).value ?? count;
   }
 
-  let body: string | null = null;
-  let state: string | null = null;
+  let body: string | null;
+  let state: string | null;
   try {
     body = callString(guest, guest.fns.finish);
     state = callString(guest, guest.fns.takeState);
