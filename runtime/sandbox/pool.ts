@@ -158,9 +158,14 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     }
     for (const p of rest) {
       slot.pending.push(p);
-      slot.worker.postMessage(p.msg);
+      post(slot, p.msg);
     }
     armWatchdog(slot);
+  }
+
+  // Payload buffers are not transferred: a request replayed after a restart needs them again.
+  function post(slot: WorkerSlot, msg: HostToWorker) {
+    slot.worker.postMessage(msg);
   }
 
   function enqueue(slot: WorkerSlot, sandbox: HostSandbox, msg: HostToWorker): Promise<WorkerToHost> {
@@ -169,7 +174,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       const wasIdle = slot.pending.length === 0;
       slot.pending.push({ sandbox, msg, resolve, reject });
       if (wasIdle) slot.lastSign = Date.now();
-      slot.worker.postMessage(msg);
+      post(slot, msg);
       armWatchdog(slot);
     });
   }
@@ -209,7 +214,8 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     const rid = nextRid++;
     let reply: WorkerToHost;
     try {
-      reply = await enqueue(sb.worker, sb, { op: 'run', sid: sb.sid, rid, input: encodeBatch(msgs), count: msgs.length });
+      const batch = encodeBatch(msgs);
+      reply = await enqueue(sb.worker, sb, { op: 'run', sid: sb.sid, rid, input: batch.json, payloads: batch.payloads?.buffer as ArrayBuffer ?? null, count: msgs.length });
     } catch (err) {
       return failAll(msgs, err instanceof Error ? err.message : String(err));
     }
@@ -217,7 +223,9 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     if (reply.state !== null) sb.state = reply.state;
     let result: RuleBatchResult;
     try {
-      result = reply.body === null ? { outputs: [], failures: [], logs: [] } : decodeResult(reply.body, msgs, sb.source.outputs, Date.now());
+      result = reply.body === null
+        ? { outputs: [], failures: [], logs: [] }
+        : decodeResult(reply.body, reply.payloads ? new Float64Array(reply.payloads) : null, msgs, sb.source.outputs, Date.now());
     } catch (err) {
       return failAll(msgs, `the rule's output could not be read: ${err instanceof Error ? err.message : String(err)}`);
     }

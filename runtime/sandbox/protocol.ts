@@ -5,7 +5,7 @@ export type FailureKind = 'error' | 'deadline' | 'memory' | 'crash' | 'suspended
 
 export type HostToWorker =
   | { op: 'create'; sid: number; code: string; ports: readonly string[]; limits: RuleLimits; state: string | null }
-  | { op: 'run'; sid: number; rid: number; input: string; count: number }
+  | { op: 'run'; sid: number; rid: number; input: string; payloads: ArrayBuffer | null; count: number }
   | { op: 'dispose'; sid: number };
 
 export interface CompileError {
@@ -25,6 +25,8 @@ export type WorkerToHost =
       body: string | null;
       /** Failures the worker decided itself (deadline, memory, crash), as [index, kind, text]. */
       hostFailures: [number, FailureKind, string][];
+      /** Output payloads as float64 when all were finite numbers (the body then has none). */
+      payloads: ArrayBuffer | null;
       /** The rule's state as JSON when the batch changed it. */
       state: string | null;
       /** Set when the sandbox was rebuilt during or after this batch (memory, crash). */

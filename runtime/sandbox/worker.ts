@@ -27,7 +27,7 @@ interface Guest {
   readonly rt: QuickJSRuntime;
   readonly ctx: QuickJSContext;
   readonly memory: WebAssembly.Memory;
-  readonly fns: Record<'run' | 'resume' | 'progress' | 'exhausted' | 'finish' | 'takeState', QuickJSHandle>;
+  readonly fns: Record<'run' | 'resume' | 'progress' | 'exhausted' | 'finish' | 'payloads' | 'takeState', QuickJSHandle>;
   deadline: number;
 }
 
@@ -41,7 +41,6 @@ interface Entry {
 }
 
 const entries = new Map<number, Entry>();
-const prof = { batches: 0, msgs: 0, ms: 0 };
 let lastAlive = 0;
 
 function post(msg: WorkerToHost) {
@@ -101,7 +100,7 @@ async function buildGuest(entry: Entry): Promise<{ guest?: Guest; error?: Compil
   if (driverResult.error) return fail({ message: `sandbox driver failed: ${dumpError(ctx, driverResult.error).message}` });
   const driver = driverResult.value;
   const get = (name: string) => ctx.getProp(driver, name);
-  const fns = { run: get('run'), resume: get('resume'), progress: get('progress'), exhausted: get('exhausted'), finish: get('finish'), takeState: get('takeState') };
+  const fns = { run: get('run'), resume: get('resume'), progress: get('progress'), exhausted: get('exhausted'), finish: get('finish'), payloads: get('payloads'), takeState: get('takeState') };
   const install = get('install');
   driver.dispose();
 
@@ -138,9 +137,9 @@ async function buildGuest(entry: Entry): Promise<{ guest?: Guest; error?: Compil
   return { guest: Object.assign(partial, { fns }) };
 }
 
-function callNumber(guest: Guest, fn: QuickJSHandle, ...args: (string | number)[]): { value?: number; error?: ReturnType<typeof dumpError> } {
+function callNumber(guest: Guest, fn: QuickJSHandle, ...args: (string | number | ArrayBuffer)[]): { value?: number; error?: ReturnType<typeof dumpError> } {
   const { ctx } = guest;
-  const handles = args.map((a) => (typeof a === 'string' ? ctx.newString(a) : ctx.newNumber(a)));
+  const handles = args.map((a) => (typeof a === 'string' ? ctx.newString(a) : typeof a === 'number' ? ctx.newNumber(a) : ctx.newArrayBuffer(a)));
   const r = ctx.callFunction(fn, ctx.undefined, ...handles);
   for (const h of handles) h.dispose();
   if (r.error) return { error: dumpError(ctx, r.error) };
@@ -158,17 +157,35 @@ function callString(guest: Guest, fn: QuickJSHandle): string | null {
   return out;
 }
 
+/** The guest's float64 output payloads, copied out of WASM memory. */
+function takePayloads(guest: Guest): ArrayBuffer | null {
+  const { ctx } = guest;
+  const r = ctx.callFunction(guest.fns.payloads, ctx.undefined);
+  if (r.error) throw new Error(dumpError(ctx, r.error).message);
+  if (ctx.typeof(r.value) !== 'object') {
+    r.value.dispose();
+    return null;
+  }
+  const view = ctx.getArrayBuffer(r.value);
+  r.value.dispose();
+  const copy = view.value.slice().buffer;
+  view.dispose();
+  return copy;
+}
+
 function isOutOfMemory(e: { message: string }) {
   return e.message === 'out of memory' || e.message === '';
 }
 
-async function runBatch(entry: Entry, rid: number, input: string, count: number) {
+async function runBatch(entry: Entry, rid: number, input: string, inputPayloads: ArrayBuffer | null, count: number) {
   const hostFailures: [number, FailureKind, string][] = [];
   const failRange = (from: number, to: number, kind: FailureKind, text: string) => {
     for (let i = from; i < to; i++) hostFailures.push([i, kind, text]);
   };
-  const reply = (body: string | null, state: string | null, recycled?: string) =>
-    post({ op: 'result', rid, body, hostFailures, state, ...(recycled === undefined ? {} : { recycled }) });
+  const reply = (body: string | null, state: string | null, recycled?: string, payloads: ArrayBuffer | null = null) => {
+    const msg: WorkerToHost = { op: 'result', rid, body, payloads, hostFailures, state, ...(recycled === undefined ? {} : { recycled }) };
+    port.postMessage(msg, payloads ? [payloads] : []);
+  };
   const rebuild = async (why: string) => {
     disposeGuest(entry.guest);
     entry.guest = (await buildGuest(entry)).guest;
@@ -193,7 +210,9 @@ async function runBatch(entry: Entry, rid: number, input: string, count: number)
     guest.deadline = Date.now() + SLICE_MS + entry.limits.deadlineMs;
     let result: ReturnType<typeof callNumber>;
     try {
-      result = fresh ? callNumber(guest, guest.fns.run, input, from) : callNumber(guest, guest.fns.resume, from);
+      result = fresh
+        ? inputPayloads ? callNumber(guest, guest.fns.run, input, from, inputPayloads) : callNumber(guest, guest.fns.run, input, from)
+        : callNumber(guest, guest.fns.resume, from);
       fresh = false;
     } catch (err) {
       // The WASM instance trapped (e.g. the host stack ran out): nothing of it can be trusted.
@@ -219,13 +238,14 @@ async function runBatch(entry: Entry, rid: number, input: string, count: number)
       const text = kind === 'memory' ? `out of memory: the rule exceeded its ${entry.limits.memoryMb} MB cap` : `${result.error.name}: ${result.error.message}`;
       hostFailures.push([at, kind, text]);
       failRange(at + 1, count, 'suspended', 'not run: the sandbox was reset during this batch');
-      let body: string | null = null;
+      let salvaged: { body: string | null; payloads: ArrayBuffer | null } = { body: null, payloads: null };
       try {
-        body = callString(guest, guest.fns.finish);
+        const body = callString(guest, guest.fns.finish);
+        salvaged = { body, payloads: takePayloads(guest) };
       } catch {
         failRange(0, at, 'crash', 'output lost: the sandbox was reset');
       }
-      return reply(body, null, await rebuild(text));
+      return reply(salvaged.body, null, await rebuild(text), salvaged.payloads);
     }
     if (result.value === 1) break;
     from = callNumber(guest, guest.fns.progress).value ?? count;
@@ -233,8 +253,10 @@ async function runBatch(entry: Entry, rid: number, input: string, count: number)
 
   let body: string | null;
   let state: string | null;
+  let payloads: ArrayBuffer | null;
   try {
     body = callString(guest, guest.fns.finish);
+    payloads = takePayloads(guest);
     state = callString(guest, guest.fns.takeState);
     if (state !== null) entry.state = state;
   } catch (err) {
@@ -244,7 +266,7 @@ async function runBatch(entry: Entry, rid: number, input: string, count: number)
   if (callNumber(guest, guest.fns.exhausted).value === 1) recycled = await rebuild('out of memory');
   // WASM memory never shrinks: start over before the cap is reached.
   else if (guest.memory.buffer.byteLength >= Math.max(entry.limits.memoryMb, 24) * MB * 0.9) recycled = await rebuild('memory high-water mark');
-  return reply(body, state, recycled);
+  return reply(body, state, recycled, payloads);
 }
 
 async function handle(msg: HostToWorker) {
@@ -259,9 +281,8 @@ async function handle(msg: HostToWorker) {
     }
     case 'run': {
       const entry = entries.get(msg.sid);
-      if (process.env.KAIWU_SANDBOX_PROFILE) { const t = performance.now(); await runBatch(entry!, msg.rid, msg.input, msg.count); prof.batches++; prof.msgs += msg.count; prof.ms += performance.now() - t; if (prof.batches % 2000 === 0) console.error('worker prof', prof.batches, (prof.msgs/prof.batches).toFixed(0), 'msgs/batch', (prof.ms*1000/prof.msgs).toFixed(2), 'us/msg', (prof.ms*1000/prof.batches).toFixed(0), 'us/batch'); return; }
-      if (!entry) return post({ op: 'result', rid: msg.rid, body: null, hostFailures: [[0, 'crash', 'unknown sandbox']], state: null });
-      return runBatch(entry, msg.rid, msg.input, msg.count);
+      if (!entry) return post({ op: 'result', rid: msg.rid, body: null, payloads: null, hostFailures: [[0, 'crash', 'unknown sandbox']], state: null });
+      return runBatch(entry, msg.rid, msg.input, msg.payloads, msg.count);
     }
     case 'dispose': {
       const entry = entries.get(msg.sid);
@@ -275,7 +296,7 @@ async function handle(msg: HostToWorker) {
 let chain = Promise.resolve();
 port.on('message', (msg: HostToWorker) => {
   chain = chain.then(() => handle(msg)).catch((err: unknown) => {
-    post({ op: 'result', rid: 'rid' in msg ? msg.rid : -1, body: null, hostFailures: [[0, 'crash', `sandbox worker error: ${err instanceof Error ? err.message : String(err)}`]], state: null });
+    post({ op: 'result', rid: 'rid' in msg ? msg.rid : -1, body: null, payloads: null, hostFailures: [[0, 'crash', `sandbox worker error: ${err instanceof Error ? err.message : String(err)}`]], state: null });
   });
 });
 post({ op: 'ready' });
