@@ -59,8 +59,8 @@ export function encodeBatch(msgs: readonly Message[]): EncodedBatch {
 }
 
 interface OutputColumns {
-  /** Input index each output came from. */
-  s: number[];
+  /** Input index each output came from; null when output k came from input k. */
+  s: number[] | null;
   /** Port index per output; null when every output went to the first port. */
   p: number[] | null;
   /** Payloads; null when they came as a Float64Array. */
@@ -93,9 +93,10 @@ export function decodeResult(body: string, numbers: Float64Array | null, inputs:
     changed.set(k, entry);
   }
   const firstPort = ports[0]!;
-  const outputs: RuleOutput[] = new Array(s.length);
-  for (let k = 0; k < s.length; k++) {
-    const base = inputs[s[k]!]!;
+  const count = r.out.y?.length ?? numbers?.length ?? s?.length ?? 0;
+  const outputs: RuleOutput[] = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const base = inputs[s === null ? k : s[k]!]!;
     const c = changed.get(k);
     const message = c === undefined
       ? deriveMessage(base, { payload: y[k] })

@@ -12,7 +12,7 @@ export const GUEST_DRIVER = String.raw`(function () {
   const MAX_LOGS = 50, MAX_LOG_TEXT = 1000;
   let rule = null, ports = [], portIndex = {}, state = {}, lastState = '{}', sliceMs = 5;
   let b = null, inputPayloads = null, outputPayloads = null;
-  let oS, oP, oY, oX, allFirstPort, fails, logs, logsDropped, progress = 0;
+  let oS, oP, oY, oX, fails, logs, logsDropped, progress = 0;
 
   function text(v) {
     if (typeof v === 'string') return v;
@@ -40,7 +40,7 @@ export const GUEST_DRIVER = String.raw`(function () {
   }
 
   function reset() {
-    oS = []; oP = []; oY = []; oX = []; allFirstPort = true;
+    oS = null; oP = null; oY = []; oX = [];
     fails = []; logs = []; logsDropped = 0;
   }
 
@@ -71,10 +71,8 @@ export const GUEST_DRIVER = String.raw`(function () {
     if (dtopic && typeof rtopic !== 'string') throw new TypeError('msg.topic must be a string');
     if (ddevice && rdevice !== null && typeof rdevice !== 'string') throw new TypeError('msg.device must be a string (or null for none)');
     if (dquality && rquality !== 'good' && rquality !== 'bad' && rquality !== 'uncertain') throw new TypeError('msg.quality must be "good", "bad" or "uncertain"');
-    const k = oS.length;
-    oS[k] = i;
-    oP[k] = port;
-    if (port !== 0) allFirstPort = false;
+    const k = oY.length;
+    record(k, i, port);
     const payload = r.payload;
     oY[k] = payload === undefined ? null : payload;
     if (dts) { oX[oX.length] = k; oX[oX.length] = 0; oX[oX.length] = rts; }
@@ -82,6 +80,15 @@ export const GUEST_DRIVER = String.raw`(function () {
     // device null removes it (sent as 0); missing fields keep the input's value.
     if (ddevice) { oX[oX.length] = k; oX[oX.length] = 2; oX[oX.length] = rdevice === null ? 0 : rdevice; }
     if (dquality) { oX[oX.length] = k; oX[oX.length] = 3; oX[oX.length] = rquality; }
+  }
+
+  // Output k came from input i on port p. Both columns are kept only once they stop being
+  // trivial (every output from the input of the same index, every output on the first port).
+  function record(k, i, p) {
+    if (oS === null && k !== i) { oS = []; for (let j = 0; j < k; j++) oS[j] = j; }
+    if (oS !== null) oS[k] = i;
+    if (oP === null && p !== 0) { oP = []; for (let j = 0; j < k; j++) oP[j] = 0; }
+    if (oP !== null) oP[k] = p;
   }
 
   function isMessageShaped(r) {
@@ -107,11 +114,13 @@ export const GUEST_DRIVER = String.raw`(function () {
         else { pairs[pairs.length] = p; pairs[pairs.length] = v; }
       }
     }
-    const mark = oS.length, markX = oX.length, first = allFirstPort;
+    const mark = oY.length, markX = oX.length;
     try {
       for (let j = 0; j < pairs.length; j += 2) emit(i, pairs[j], pairs[j + 1], ts, topic, device, quality);
     } catch (e) {
-      oS.length = mark; oP.length = mark; oY.length = mark; oX.length = markX; allFirstPort = first;
+      if (oS !== null) oS.length = mark;
+      if (oP !== null) oP.length = mark;
+      oY.length = mark; oX.length = markX;
       throw e;
     }
   }
@@ -132,7 +141,14 @@ export const GUEST_DRIVER = String.raw`(function () {
       try {
         const r = rule(m, state, log);
         if (r === undefined || r === null) continue;
-        if (r === m || (typeof r === 'object' && !isArray(r) && isMessageShaped(r))) emit(i, 0, r, ts, topic, device, quality);
+        // The common case, the input changed in place with only its payload touched, costs a few compares.
+        if (r === m && r.ts === ts && r.topic === topic && r.quality === quality && r.device === (device === null ? undefined : device)) {
+          const k = oY.length;
+          if (oS !== null || k !== i) record(k, i, 0);
+          else if (oP !== null) oP[k] = 0;
+          const payload = r.payload;
+          oY[k] = payload === undefined ? null : payload;
+        } else if (r === m || (typeof r === 'object' && !isArray(r) && isMessageShaped(r))) emit(i, 0, r, ts, topic, device, quality);
         else if (typeof r === 'object') emitMany(i, r, ts, topic, device, quality);
         else throw new TypeError('expected a message, an array of messages or an object keyed by port, got ' + typeof r);
       } catch (e) {
@@ -153,7 +169,7 @@ export const GUEST_DRIVER = String.raw`(function () {
       for (let k = 0; k < oY.length; k++) f[k] = oY[k];
       outputPayloads = f.buffer;
     }
-    return stringify({ s: oS, p: allFirstPort ? null : oP, y: numeric ? null : oY, x: oX });
+    return stringify({ s: oS, p: oP, y: numeric ? null : oY, x: oX });
   }
 
   return {
@@ -184,14 +200,15 @@ export const GUEST_DRIVER = String.raw`(function () {
       catch (e) {
         // Some output does not serialise (a cycle, a BigInt): find it, fail its message, keep the rest.
         const keep = [], renumber = {};
-        for (let k = 0; k < oS.length; k++) {
+        for (let k = 0; k < oY.length; k++) {
           try { stringify(oY[k]); renumber[k] = keep.length; keep[keep.length] = k; }
-          catch (e2) { fails[fails.length] = oS[k]; fails[fails.length] = 'TypeError: msg.payload cannot be serialised as JSON (' + String_(e2.message) + ')'; }
+          catch (e2) { fails[fails.length] = oS === null ? k : oS[k]; fails[fails.length] = 'TypeError: msg.payload cannot be serialised as JSON (' + String_(e2.message) + ')'; }
         }
-        const pick = function (a) { const r = []; for (let j = 0; j < keep.length; j++) r[j] = a[keep[j]]; return r; };
+        const pick = function (a) { const r = []; for (let j = 0; j < keep.length; j++) r[j] = a === null ? keep[j] : a[keep[j]]; return r; };
         const x = [];
         for (let j = 0; j < oX.length; j += 3) if (renumber[oX[j]] !== undefined) { x[x.length] = renumber[oX[j]]; x[x.length] = oX[j + 1]; x[x.length] = oX[j + 2]; }
-        oS = pick(oS); oP = pick(oP); oY = pick(oY); oX = x;
+        const ports = oP;
+        oS = pick(oS); oP = ports === null ? null : pick(ports); oY = pick(oY); oX = x;
         out = encode();
       }
       b = null;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNodeRed, rssMb, startNodeRed, stopProcess, writeUserDir } from './peers/node-red';
 import { fiftyNodeFlow, throughputFlows } from './peers/node-red-flows';
-import { median, report } from './stats';
+import { median } from './stats';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -135,9 +135,9 @@ export async function engineBench(): Promise<Record<string, string>> {
     await stopProcess(proc);
     console.error(`  run ${r + 1}: kaiwu ${Math.round(a.ms)} ms ${a.rss.toFixed(1)} MB, node-red ${Math.round(startedMs)} ms ${n.rss.at(-1)!.toFixed(1)} MB`);
   }
-  put('kaiwu_startup_ms', report('kaiwu_startup_ms_runs', k.ms));
-  put('nodered_startup_ms', report('nodered_startup_ms_runs', n.ms));
-  put('kaiwu_rss_mb_50nodes', report('kaiwu_rss_mb_runs', k.rss), 1);
-  put('nodered_rss_mb_50nodes', report('nodered_rss_mb_runs', n.rss), 1);
+  put('kaiwu_startup_ms', median(k.ms));
+  put('nodered_startup_ms', median(n.ms));
+  put('kaiwu_rss_mb_50nodes', median(k.rss), 1);
+  put('nodered_rss_mb_50nodes', median(n.rss), 1);
   return results;
 }
