@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
-import type { JsonPath, Message, MessageFields, NodeSpec, PortSpec, Text } from '../runtime/model';
+import type { JsonPath, Message, MessageFields, NodeSpec, PortSpec, Quality, Text } from '../runtime/model';
 
 export type { Message, MessageFields, PortSpec, Quality, Text } from '../runtime/model';
 export { TextSchema } from '../runtime/model';
@@ -134,11 +134,63 @@ export interface SandboxService {
   compile(source: RuleSource): Promise<RuleSandbox>;
 }
 
+/** One point of a time series: a device's tag at a time. */
+export interface SeriesPoint {
+  readonly device: string;
+  readonly tag: string;
+  readonly ts: number;
+  /** Numbers are stored as they are; booleans as 0/1; anything else is not a series value. */
+  readonly value: number | null;
+  readonly quality: Quality;
+}
+
+/** The site's history (series, rollups), kept by the store. */
+export interface HistoryService {
+  /** Buffers points; they are written in batches within a second. */
+  write(points: readonly SeriesPoint[]): void;
+}
+
+/** An alarm transition as the site's alarm list records it. */
+export interface AlarmRecord {
+  readonly event: 'raised' | 'cleared';
+  readonly code: string;
+  readonly device?: string;
+  readonly kind?: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly value?: number;
+  readonly limit?: number;
+  readonly text?: Text;
+  readonly at: number;
+  readonly source: string;
+}
+
+/** The site's alarm list: active alarms, history, acknowledgements. */
+export interface AlarmService {
+  record(alarm: AlarmRecord): void;
+}
+
+/** A kind of thing that happened on the site, for the event log. */
+export interface SiteEvent {
+  readonly kind: string;
+  readonly source: string;
+  readonly at: number;
+  readonly data?: Record<string, unknown>;
+}
+
+/** The site's event log (deployments, faults, device state changes, writes). */
+export interface EventService {
+  append(event: SiteEvent): void;
+}
+
 /** Services the site offers. A node asks for what it needs with {@link requireService}. */
 export interface NodeServices {
   readonly sandbox?: SandboxService;
   /** Flow-wide defaults for rule limits. */
   readonly ruleLimits?: RuleLimits;
+  readonly history?: HistoryService;
+  readonly alarms?: AlarmService;
+  readonly events?: EventService;
+  // The devices service (Modbus polling and writes) is added by the devices work: see runtime/devices.
 }
 
 /** Everything a node may touch, handed to `create`. */

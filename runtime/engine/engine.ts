@@ -31,6 +31,8 @@ export interface EngineOptions {
   /** Worker threads of the engine's own sandbox pool. */
   readonly sandboxWorkers?: number;
   readonly ruleLimits?: Partial<RuleLimits>;
+  /** Site services handed to every node (history, alarms, events, devices …). */
+  readonly services?: Omit<NodeServices, 'sandbox' | 'ruleLimits'>;
 }
 
 export interface StopReport {
@@ -173,6 +175,7 @@ export function createEngine(options: EngineOptions): Engine {
     const timers = new Set<unknown>();
     const flowLimits = flow.flow.settings?.sandbox ?? {};
     const services: NodeServices = {
+      ...options.services,
       get sandbox() {
         return sandbox();
       },
