@@ -11,7 +11,7 @@ const folders = readdirSync(new URL('../../nodes/', import.meta.url), { withFile
 
 describe('the node registry', () => {
   it('registers every node folder, and nothing else', () => {
-    expect(registry.types().sort()).toEqual(folders.map((f) => f.split('/')[1]).sort());
+    expect([...registry.types()].sort()).toEqual(folders.map((f) => f.split('/')[1]).sort());
   });
 
   for (const def of registry.definitions()) {
