@@ -1,9 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { fileURLToPath } from 'node:url';
+import { KeyFileError } from './bundle/keys';
+import { bundleCommand } from './cli/bundle-command';
+import { deployCommand, rollbackCommand } from './cli/deploy-command';
+import { keygenCommand } from './cli/keygen-command';
 import { pickLang } from './cli/lang';
 import { InputFileError } from './cli/read-json';
+import type { Remote } from './cli/remote';
+import { RemoteError } from './cli/remote';
 import { runCommand } from './cli/run-command';
+import { statusCommand } from './cli/status-command';
+import { trustCommand } from './cli/trust-command';
 import { validateCommand } from './cli/validate-command';
+import { verifyCommand } from './cli/verify-command';
+import { RuntimeLockedError } from './site/data-dir';
 
 const VERSION = '0.1.0';
 
@@ -58,11 +68,82 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       code = await runCommand([flow], { ...toRunOptions(opts), statsEverySec: opts.stats === '10' ? 15 : Number(opts.stats) }, out);
     });
 
+  const lang = () => pickLang(program.opts().lang);
+  const remote = (opts: { to: string; token?: string }): Remote => ({ url: opts.to, token: opts.token ?? process.env.KAIWU_ADMIN_TOKEN });
+
+  program.command('keygen')
+    .description('make an Ed25519 signing key pair: <out>.key (private) and <out>.pub')
+    .requiredOption('--out <path>', 'path without extension, e.g. keys/studio')
+    .option('--force', 'overwrite existing files')
+    .action((opts: { out: string; force?: boolean }) => {
+      code = keygenCommand(opts.out, { lang: lang(), force: opts.force === true }, out);
+    });
+
+  program.command('trust')
+    .description("trust a studio's public key on a site (bundles signed with it are accepted)")
+    .argument('<pubkey>')
+    .requiredOption('--data <dir>', "the runtime's data folder")
+    .action((file: string, opts: { data: string }) => {
+      code = trustCommand(file, { data: opts.data, lang: lang() }, out);
+    });
+
+  program.command('bundle')
+    .description('make a signed bundle from a flow file or a folder of flow files')
+    .argument('<flow.json|dir>')
+    .requiredOption('--site <site>', 'the site the bundle is for')
+    .requiredOption('--sequence <n>', 'monotonic per site')
+    .requiredOption('--key <file>', 'the private key (from keygen)')
+    .requiredOption('--out <file>', 'the bundle file to write')
+    .option('--id <id>', 'bundle id (default <site>-<sequence>)')
+    .action((input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string }) => {
+      code = bundleCommand(input, { site: opts.site, sequence: Number(opts.sequence), key: opts.key, out: opts.out, lang: lang(), ...(opts.id ? { id: opts.id } : {}) }, out);
+    });
+
+  program.command('verify')
+    .description("check a bundle's signature against a public key")
+    .argument('<bundle>')
+    .requiredOption('--key <pubkey>', 'the public key')
+    .action((file: string, opts: { key: string }) => {
+      code = verifyCommand(file, { key: opts.key, lang: lang() }, out);
+    });
+
+  program.command('deploy')
+    .description('deploy a signed bundle to a running runtime (--to URL) or into a stopped one (--data DIR)')
+    .argument('<bundle>')
+    .option('--to <url>', 'the runtime, e.g. http://127.0.0.1:8420')
+    .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
+    .option('--data <dir>', "a stopped runtime's data folder (offline deploy, e.g. from a USB stick)")
+    .action(async (file: string, opts: { to?: string; token?: string; data?: string }) => {
+      if ((opts.to === undefined) === (opts.data === undefined)) {
+        out(lang() === 'zh' ? '请指定 --to <URL>（在线）或 --data <目录>（离线）之一' : 'give one of --to <url> (online) or --data <dir> (offline)');
+        code = 2;
+        return;
+      }
+      code = await deployCommand(file, opts.to ? { remote: remote({ to: opts.to, ...(opts.token ? { token: opts.token } : {}) }) } : { data: opts.data! }, lang(), out);
+    });
+
+  program.command('status')
+    .description('what a runtime runs: deployment, last good one, node counters')
+    .requiredOption('--to <url>', 'the runtime')
+    .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
+    .option('--json', 'print the raw status')
+    .action(async (opts: { to: string; token?: string; json?: boolean }) => {
+      code = await statusCommand(remote(opts), { lang: lang(), json: opts.json === true }, out);
+    });
+
+  program.command('rollback')
+    .description('go back to the last deployment that ran healthily')
+    .requiredOption('--to <url>', 'the runtime')
+    .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
+    .action(async (opts: { to: string; token?: string }) => {
+      code = await rollbackCommand(remote(opts), lang(), out);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof InputFileError) {
+    if (err instanceof InputFileError || err instanceof KeyFileError || err instanceof RemoteError || err instanceof RuntimeLockedError) {
       out(`kaiwu: ${err.message}`);
       return 1;
     }

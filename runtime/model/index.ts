@@ -7,3 +7,4 @@ export * from './migrate';
 export * from './graph';
 export * from './validate-flow';
 export * from './zod-problems';
+export * from './bundle';
