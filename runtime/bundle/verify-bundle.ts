@@ -34,7 +34,7 @@ export function verifySignedBundle(raw: unknown, trusted: ReadonlyMap<string, Ke
       en: `the bundle does not match its hash (content ${hash}, stated ${signed.hash}): it was changed after signing`,
     })] };
   }
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verify(null, bytes, key, Buffer.from(signed.signature.value, 'base64'));
   } catch {

@@ -7,7 +7,7 @@ import type { DataDir } from './data-dir';
 /** The studio keys this site accepts bundles from, by key id; unreadable files are reported, not fatal. */
 export function loadTrustedKeys(dir: DataDir, warn: (message: string) => void = () => undefined): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir.trustedKeys).filter((f) => f.endsWith('.pub'));
   } catch {
