@@ -9,13 +9,13 @@ import { InputFileError } from './cli/read-json';
 import type { Remote } from './cli/remote';
 import { RemoteError } from './cli/remote';
 import { runCommand } from './cli/run-command';
+import { runtimeCommand } from './cli/runtime-command';
 import { statusCommand } from './cli/status-command';
 import { trustCommand } from './cli/trust-command';
 import { validateCommand } from './cli/validate-command';
 import { verifyCommand } from './cli/verify-command';
 import { RuntimeLockedError } from './site/data-dir';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version';
 
 /** The `kaiwu` command. Returns the process exit code. */
 export async function main(argv: string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
@@ -70,6 +70,21 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 
   const lang = () => pickLang(program.opts().lang);
   const remote = (opts: { to: string; token?: string }): Remote => ({ url: opts.to, token: opts.token ?? process.env.KAIWU_ADMIN_TOKEN });
+
+  program.command('runtime')
+    .description('run the site runtime: resumes its deployment and serves the admin API')
+    .requiredOption('--data <dir>', 'data folder (database, deployments, keys, admin token)')
+    .option('--port <port>', 'port (0 picks a free one)', '8420')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--site <site>', 'the site id, when none is pinned yet')
+    .option('--probation <seconds>', 'a fault this soon after a deploy reverts it', '10')
+    .option('--log-level <level>', 'log level on stderr', 'info')
+    .action(async (opts: { data: string; port: string; host: string; site?: string; probation: string; logLevel: string }) => {
+      code = await runtimeCommand({
+        data: opts.data, port: Number(opts.port), host: opts.host, probationSec: Number(opts.probation), logLevel: opts.logLevel, lang: lang(),
+        ...(opts.site ? { site: opts.site } : {}),
+      }, out);
+    });
 
   program.command('keygen')
     .description('make an Ed25519 signing key pair: <out>.key (private) and <out>.pub')

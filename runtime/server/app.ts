@@ -6,17 +6,26 @@ import { zodProblems } from '../model';
 import type { AdminToken } from '../site/admin-token';
 import type { SiteRuntime } from '../site/site-runtime';
 import { DeployRejected } from '../site/site-runtime';
+import type { Store } from '../store/store';
+import type { StoreErrorCode } from '../store/errors';
+import { StoreError } from '../store/errors';
 import { ApiError, notFound, sendError, unauthorized } from './api-error';
 import { streamEvents } from './event-stream';
 
-/** What the API reads from the site's store. */
-export interface SiteQueries {
-  /** Undefined when the series does not exist. */
-  querySeries(q: { device: string; tag: string; from: number; to: number; maxPoints: number }): unknown;
-  listAlarms(q: { active?: boolean; limit?: number }): unknown;
-  /** Throws an error with `code` 'unknown-alarm' or 'already-acknowledged'. */
-  ackAlarm(id: number, ack: { by: string; comment?: string }): unknown;
-}
+/** What the API reads from the site's store; failures are StoreErrors with a code. */
+export type SiteQueries = Pick<Store, 'querySeries' | 'listAlarms' | 'ackAlarm'>;
+
+/** HTTP status for each StoreError code. */
+const STORE_STATUS: Readonly<Record<StoreErrorCode, number>> = {
+  'series-not-found': 404,
+  'alarm-not-found': 404,
+  'alarm-already-acked': 409,
+  'invalid-argument': 400,
+  'disk-full': 507,
+  'write-failed': 500,
+  'store-closed': 503,
+  'schema-too-new': 500,
+};
 
 export interface AppOptions {
   readonly site: SiteRuntime;
@@ -83,10 +92,7 @@ export function runtimeRoutes(o: AppOptions): RouteSpec[] {
     {
       method: 'get', path: '/api/series', access: 'admin',
       handle: (req, res) => {
-        const q = parse(SeriesQuery, req.query, 'query');
-        const result = o.queries.querySeries(q);
-        if (result === undefined) throw new ApiError(404, 'unknown-series', { zh: `没有设备 “${q.device}” 的数据点 “${q.tag}”`, en: `no series for device "${q.device}", tag "${q.tag}"` });
-        res.json(result);
+        res.json(o.queries.querySeries(parse(SeriesQuery, req.query, 'query')));
       },
     },
     { method: 'get', path: '/api/alarms', access: 'admin', handle: (req, res) => res.json({ alarms: o.queries.listAlarms(parse(AlarmsQuery, req.query, 'query')) }) },
@@ -96,14 +102,7 @@ export function runtimeRoutes(o: AppOptions): RouteSpec[] {
         const id = Number(req.params.id);
         if (!Number.isInteger(id) || id < 1) throw notFound(`alarm ${req.params.id}`);
         const body = parse(AckBody, req.body, 'body');
-        try {
-          res.json({ alarm: o.queries.ackAlarm(id, body.comment === undefined ? { by: body.by } : { by: body.by, comment: body.comment }) });
-        } catch (err) {
-          const code = (err as { code?: string }).code;
-          if (code === 'unknown-alarm') throw notFound(`alarm ${id}`);
-          if (code === 'already-acknowledged') throw new ApiError(409, code, { zh: `报警 ${id} 已被确认`, en: `alarm ${id} is already acknowledged` });
-          throw err;
-        }
+        res.json({ alarm: o.queries.ackAlarm(id, body.comment === undefined ? { by: body.by } : { by: body.by, comment: body.comment }) });
       },
     },
     { method: 'get', path: '/api/events', access: 'admin', handle: (req, res) => streamEvents(req, res, o.site.subscribe) },
@@ -152,10 +151,11 @@ export function createApp(o: AppOptions): express.Express {
   // Errors: one JSON shape, never a stack trace.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) return sendError(res, err);
+    if (err instanceof StoreError) return sendError(res, new ApiError(STORE_STATUS[err.code], err.code, err.text));
     if (err instanceof DeployRejected) {
       return sendError(res, new ApiError(err.status, err.code, {
-        zh: err.problems[0] ? `部署被拒绝：${err.problems[0].message.zh}` : `部署被拒绝（${err.code}）`,
-        en: err.problems[0] ? `deploy refused: ${err.problems[0].message.en}` : `deploy refused (${err.code})`,
+        zh: err.problems[0] ? `已拒绝：${err.problems[0].message.zh}` : `已拒绝（${err.code}）`,
+        en: err.problems[0] ? `refused: ${err.problems[0].message.en}` : `refused (${err.code})`,
       }, err.problems));
     }
     const type = (err as { type?: string }).type;
