@@ -52,6 +52,8 @@ export interface TestSite {
   readonly site: SiteRuntime;
   readonly store: Store;
   readonly app: ReturnType<typeof createApp>;
+  // Parsed JSON whose shape each test asserts.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   api(method: 'GET' | 'POST', path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
