@@ -5,6 +5,7 @@ import type { Lang } from '../model';
 import { describeProblem } from '../model';
 import { attachConsole, formatStats } from './live-console';
 import { readJsonFile } from './read-json';
+import { untilSignal } from './signals';
 
 export interface RunOptions {
   readonly lang: Lang;
@@ -18,6 +19,7 @@ export interface RunOptions {
 /** Runs flows in the foreground, printing what they do, until Ctrl-C (or `forSec`). */
 export async function runCommand(files: readonly string[], options: RunOptions, out: (line: string) => void): Promise<number> {
   const t0 = performance.now();
+  const signalled = untilSignal();
   const flows = files.map((f) => readJsonFile(f));
   const logger = pino({ level: options.logLevel }, pino.destination(2));
   const engine = createEngine({ registry: createNodeRegistry(), logger });
@@ -35,16 +37,7 @@ export async function runCommand(files: readonly string[], options: RunOptions, 
     : `flows running: ${engine.flows.length} flow(s), ${nodes} nodes, in ${ms} ms (Ctrl-C stops)`);
   const detach = attachConsole(engine, options, out);
 
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      resolve();
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    if (options.forSec > 0) setTimeout(finish, options.forSec * 1000).unref();
-  });
+  await Promise.race([signalled, ...(options.forSec > 0 ? [new Promise((r) => setTimeout(r, options.forSec * 1000).unref())] : [])]);
   detach();
   const report = await engine.stop();
   out(formatStats(engine.stats(), options.lang));

@@ -8,6 +8,7 @@ import { acquireLock, dataDir, ensureDataDir } from '../site/data-dir';
 import { createSiteRuntime } from '../site/site-runtime';
 import { createStore } from '../store/store';
 import { VERSION } from '../version';
+import { untilSignal } from './signals';
 
 export interface RuntimeOptions {
   readonly data: string;
@@ -24,6 +25,7 @@ export interface RuntimeOptions {
  * unless told otherwise, and stops cleanly on SIGINT/SIGTERM.
  */
 export async function runtimeCommand(o: RuntimeOptions, print: (line: string) => void): Promise<number> {
+  const signalled = untilSignal();
   const dir = dataDir(o.data);
   ensureDataDir(dir);
   const release = acquireLock(dir);
@@ -51,15 +53,7 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
     ? (o.lang === 'zh' ? `运行部署 ${status.deployment.id}（序号 ${status.deployment.sequence}）` : `running ${status.deployment.id} (sequence ${status.deployment.sequence})`)
     : (o.lang === 'zh' ? '尚无部署：用 kaiwu deploy 部署一个签名的部署包' : 'nothing deployed yet: deploy a signed bundle with kaiwu deploy'));
 
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      resolve();
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-  });
+  await signalled;
   print(o.lang === 'zh' ? '正在停止…' : 'stopping…');
   server.close();
   server.closeAllConnections();
