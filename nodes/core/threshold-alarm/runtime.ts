@@ -93,6 +93,12 @@ export const thresholdAlarm = defineNode(thresholdAlarmDefinition, (config, ctx)
     const payload: AlarmPayload = { event, code, kind, severity, value: w.value, limit: limit(kind), raisedAt: side.raisedAt };
     if (text) payload.text = text;
     ctx.send('alarm', ctx.message({ ts: now, topic: `alarm/${code}`, device: w.device, payload }));
+    // The site's alarm list (active alarms, acknowledgements) when the runtime keeps one.
+    ctx.services.alarms?.record({
+      event, code, kind, severity, value: w.value, limit: limit(kind), at: now, source: `${ctx.flowId}/${ctx.nodeId}`,
+      ...(w.device === undefined ? {} : { device: w.device }),
+      ...(text ? { text } : {}),
+    });
   }
 
   /** After a timer: a watch with nothing active or pending is forgotten, so idle devices cost nothing. */
