@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { JsonPath, Message, MessageFields, NodeSpec, PortSpec, Quality, Text } from '../runtime/model';
+import type { DeviceEntry } from '../runtime/model/device-profile';
 
 export type { Message, MessageFields, PortSpec, Quality, Text } from '../runtime/model';
 export { TextSchema } from '../runtime/model';
@@ -182,6 +183,103 @@ export interface EventService {
   append(event: SiteEvent): void;
 }
 
+export type { DeviceEntry, DeviceProfile } from '../runtime/model/device-profile';
+
+/** A device's condition as the poller sees it. */
+export type DeviceHealth = 'connecting' | 'online' | 'degraded' | 'offline';
+
+/** A tag's value: null when there is none worth giving (quality `bad`). */
+export type DeviceValue = number | boolean | string | null;
+
+/**
+ * What a device held after one poll round, for the tags a handle asked for. Arrays are
+ * parallel to `tags`; a new update (new arrays) comes after every round.
+ */
+export interface DeviceUpdate {
+  readonly device: string;
+  /** When the round finished. */
+  readonly ts: number;
+  readonly health: DeviceHealth;
+  /** The same array on every update of a handle. */
+  readonly tags: readonly string[];
+  readonly values: readonly DeviceValue[];
+  /** `good`; `uncertain` for a stale value (polls missed) or a 64-bit integer beyond 2^53; `bad` when there is no value. */
+  readonly qualities: readonly Quality[];
+  /** When each value was read (for a stale value, its last good read); 0 when never read. */
+  readonly readAt: readonly number[];
+  /** Which entries this round polled (tags with a slower interval keep their last value). */
+  readonly fresh: readonly boolean[];
+}
+
+export interface DeviceHealthChange {
+  readonly device: string;
+  readonly from: DeviceHealth;
+  readonly to: DeviceHealth;
+  readonly reason: Text;
+  readonly at: number;
+}
+
+/** What a profile says about a tag, for nodes that label or check values. */
+export interface DeviceTagInfo {
+  readonly key: string;
+  readonly label: Text;
+  readonly unit?: string;
+  readonly access: 'r' | 'rw';
+  readonly min?: number;
+  readonly max?: number;
+  readonly deadband?: number;
+}
+
+export interface DeviceWriteResult {
+  readonly device: string;
+  readonly tag: string;
+  readonly value: DeviceValue;
+  /** The registers written, as unsigned 16-bit words, or the coil state. */
+  readonly raw: readonly number[] | boolean;
+  readonly at: number;
+}
+
+export interface DeviceOpenRequest {
+  /** Who asks (e.g. `flowId/nodeId`): named in logs and in write events. */
+  readonly owner: string;
+  readonly devices: readonly DeviceEntry[];
+  /** Tag keys every device's profile must have; all tags of each profile when absent or empty. */
+  readonly tags?: readonly string[];
+  /** false: connect for writes only, do not poll. Default true. */
+  readonly poll?: boolean;
+  /** Where `devices` and `tags` sit in the caller's config, for error paths. Default `['devices']`, `['tags']`. */
+  readonly paths?: { readonly devices?: JsonPath; readonly tags?: JsonPath };
+}
+
+/** A node's hold on its devices: polling runs while some handle holds a device. */
+export interface DeviceHandle {
+  /** Device names, in the order of the request. */
+  readonly devices: readonly string[];
+  /** Called after every poll round of each device; returns an unsubscribe function. */
+  onUpdate(listener: (update: DeviceUpdate) => void): () => void;
+  onHealth(listener: (change: DeviceHealthChange) => void): () => void;
+  /** The values after the device's last round, for a node starting while polling runs. */
+  latest(device: string): DeviceUpdate | undefined;
+  health(device: string): DeviceHealth | undefined;
+  tagInfo(device: string, tag: string): DeviceTagInfo | undefined;
+  /**
+   * Writes one tag, range-checked against the profile, ahead of pending polls. Rejects with a
+   * {@link NodeError} saying why (unknown tag, read-only, out of range, device error).
+   */
+  write(device: string, tag: string, value: DeviceValue): Promise<DeviceWriteResult>;
+  /** Lets go of the devices; polling stops once no handle holds them (after a short linger). */
+  close(): void;
+}
+
+/**
+ * Modbus devices: polling, values with quality, health, writes. `open` throws a
+ * {@link NodeConfigError} (path under `paths`) for an unknown profile, a tag a profile lacks, or
+ * devices that disagree about a shared line.
+ */
+export interface DeviceService {
+  open(request: DeviceOpenRequest): DeviceHandle;
+}
+
 /** Services the site offers. A node asks for what it needs with {@link requireService}. */
 export interface NodeServices {
   readonly sandbox?: SandboxService;
@@ -190,7 +288,7 @@ export interface NodeServices {
   readonly history?: HistoryService;
   readonly alarms?: AlarmService;
   readonly events?: EventService;
-  // The devices service (Modbus polling and writes) is added by the devices work: see runtime/devices.
+  readonly devices?: DeviceService;
 }
 
 /** Everything a node may touch, handed to `create`. */
