@@ -6,3 +6,4 @@ export { thresholdAlarm } from './core/threshold-alarm/runtime';
 export { debug } from './core/debug/runtime';
 export { timer } from './core/timer/runtime';
 export { aggregate } from './core/aggregate/runtime';
+export { history } from './store/history/runtime';

@@ -2,10 +2,13 @@
 // tests/bench/RESULTS.md under the benchmark's own heading.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { deployBench } from './deploy.bench';
 import { engineBench } from './engine.bench';
+import { storeBench } from './store.bench';
 
 const benches: Record<string, () => Promise<Record<string, string>>> = {
   engine: engineBench,
+  store: async () => ({ ...(await storeBench()), ...(await deployBench()) }),
 };
 
 const name = process.argv[2];
