@@ -119,6 +119,8 @@ export interface RuleBatchResult {
   /** Messages the rule failed on, with the reason (thrown error, deadline, memory, watchdog). */
   readonly failures: readonly { readonly message: Message; readonly error: string }[];
   readonly logs: readonly { readonly level: 'info' | 'warn' | 'error'; readonly text: string }[];
+  /** The rule changed its `state` in this batch. */
+  readonly stateChanged?: boolean;
 }
 
 export interface RuleSource {
@@ -280,6 +282,16 @@ export interface DeviceService {
   open(request: DeviceOpenRequest): DeviceHandle;
 }
 
+/**
+ * The node's own state, kept across restarts and redeploys while the node keeps its flow and
+ * node id. Values are JSON.
+ */
+export interface NodeStateService {
+  load(): unknown;
+  /** Keeps the latest value; it is written within a second, and when the node stops. */
+  save(value: unknown): void;
+}
+
 /** Services the site offers. A node asks for what it needs with {@link requireService}. */
 export interface NodeServices {
   readonly sandbox?: SandboxService;
@@ -288,6 +300,7 @@ export interface NodeServices {
   readonly history?: HistoryService;
   readonly alarms?: AlarmService;
   readonly events?: EventService;
+  readonly state?: NodeStateService;
   readonly devices?: DeviceService;
 }
 

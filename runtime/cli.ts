@@ -5,6 +5,7 @@ import { bundleCommand } from './cli/bundle-command';
 import { deployCommand, rollbackCommand } from './cli/deploy-command';
 import { keygenCommand } from './cli/keygen-command';
 import { pickLang } from './cli/lang';
+import { purgeCommand } from './cli/purge-command';
 import { InputFileError } from './cli/read-json';
 import type { Remote } from './cli/remote';
 import { RemoteError } from './cli/remote';
@@ -152,6 +153,34 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
     .action(async (opts: { to: string; token?: string }) => {
       code = await rollbackCommand(remote(opts), lang(), out);
+    });
+
+  const time = (value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+    if (Number.isNaN(t)) throw new InputFileError(value, 'not a time: use ISO 8601 (2026-11-01T08:00+08:00) or ms since 1970 / 时间格式不正确');
+    return t;
+  };
+
+  program.command('purge')
+    .description('destroy the data of a time range and/or a device (points, rollups, events, alarms)')
+    .option('--to <url>', 'a running runtime')
+    .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
+    .option('--data <dir>', "a stopped runtime's data folder")
+    .option('--since <time>', 'start of the range (ISO 8601 or ms)')
+    .option('--until <time>', 'end of the range, exclusive')
+    .option('--device <device>', 'only this device')
+    .option('--yes', 'really destroy it')
+    .action(async (opts: { to?: string; token?: string; data?: string; since?: string; until?: string; device?: string; yes?: boolean }) => {
+      if ((opts.to === undefined) === (opts.data === undefined)) {
+        out(lang() === 'zh' ? '请指定 --to <URL>（在线）或 --data <目录>（离线）之一' : 'give one of --to <url> (online) or --data <dir> (offline)');
+        code = 2;
+        return;
+      }
+      const since = time(opts.since);
+      const until = time(opts.until);
+      const range = { ...(since === undefined ? {} : { from: since }), ...(until === undefined ? {} : { to: until }), ...(opts.device ? { device: opts.device } : {}) };
+      code = await purgeCommand(range, opts.to ? { remote: remote({ to: opts.to, ...(opts.token ? { token: opts.token } : {}) }) } : { data: opts.data! }, { lang: lang(), yes: opts.yes === true }, out);
     });
 
   try {

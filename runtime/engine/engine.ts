@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { NodeRegistry } from '../../nodes/registry';
-import type { Clock, NodeContext, NodeServices, NodeState, RuleLimits, SandboxService } from '../../nodes/sdk';
+import type { Clock, NodeContext, NodeServices, NodeState, NodeStateService, RuleLimits, SandboxService } from '../../nodes/sdk';
 import { NodeConfigError } from '../../nodes/sdk';
 import type { CheckedFlow, JsonPath, Message, MessageFields, Problem } from '../model';
 import { SandboxLimitsSchema, createMessage, problem, validateFlow } from '../model';
@@ -32,8 +32,18 @@ export interface EngineOptions {
   readonly sandboxWorkers?: number;
   readonly ruleLimits?: Partial<RuleLimits>;
   /** Site services handed to every node (history, alarms, events, devices …). */
-  readonly services?: Omit<NodeServices, 'sandbox' | 'ruleLimits'>;
+  readonly services?: Omit<NodeServices, 'sandbox' | 'ruleLimits' | 'state'>;
+  /** Where node state persists (the site's key-value area); each node gets its own key. */
+  readonly stateStore?: NodeStateStore;
 }
+
+export interface NodeStateStore {
+  kvGet(scope: string, key: string): unknown;
+  kvSet(scope: string, key: string, value: unknown): void;
+}
+
+/** Node state is written at most this often per node; the last value is written at stop. */
+const STATE_SAVE_MS = 1_000;
 
 export interface StopReport {
   readonly drained: boolean;
@@ -65,6 +75,8 @@ export class EngineDeployError extends Error {
 
 interface Slot {
   readonly runner: NodeRunner;
+  /** Writes a pending state value now. */
+  flushState(): void;
   readonly flow: CheckedFlow;
   readonly path: JsonPath;
   readonly config: unknown;
@@ -174,8 +186,10 @@ export function createEngine(options: EngineOptions): Engine {
     }, env);
     const timers = new Set<unknown>();
     const flowLimits = flow.flow.settings?.sandbox ?? {};
+    const stateService = nodeState(flowId, nodeId, runner);
     const services: NodeServices = {
       ...options.services,
+      ...(stateService ? { state: stateService.service } : {}),
       get sandbox() {
         return sandbox();
       },
@@ -195,7 +209,37 @@ export function createEngine(options: EngineOptions): Engine {
       reportError: (err, msg) => runner.fail(err, msg),
     };
     const path: JsonPath = multi ? ['flows', flowIndex, 'nodes', flow.flow.nodes.indexOf(checked.node)] : ['nodes', flow.flow.nodes.indexOf(checked.node)];
-    return { runner, flow, path, config: checked.config, type: def.type, timers, ctx };
+    return { runner, flow, path, config: checked.config, type: def.type, timers, ctx, flushState: () => stateService?.flush() };
+  }
+
+  function nodeState(flowId: string, nodeId: string, runner: NodeRunner): { service: NodeStateService; flush(): void } | undefined {
+    const store = options.stateStore;
+    if (!store) return undefined;
+    const scope = `node-state/${flowId}`;
+    let pending: { value: unknown } | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (!pending) return;
+      const { value } = pending;
+      pending = undefined;
+      try {
+        store.kvSet(scope, nodeId, value);
+      } catch (err) {
+        runner.fail(err);
+      }
+    };
+    return {
+      service: {
+        load: () => store.kvGet(scope, nodeId),
+        save(value) {
+          pending = { value };
+          timer ??= setTimeout(flush, STATE_SAVE_MS);
+        },
+      },
+      flush,
+    };
   }
 
   function wire(flow: CheckedFlow) {
@@ -256,7 +300,10 @@ export function createEngine(options: EngineOptions): Engine {
   async function teardown(list: readonly Slot[], timeoutMs: number): Promise<string[]> {
     for (const s of list) s.runner.deactivate();
     const timedOut = await stopHandlers(list, timeoutMs);
-    for (const s of list) clearTimers(s);
+    for (const s of list) {
+      clearTimers(s);
+      s.flushState();
+    }
     if (ownPool) {
       await ownPool.close();
       ownPool = undefined;
@@ -356,7 +403,10 @@ export function createEngine(options: EngineOptions): Engine {
         new Promise<boolean>((resolve) => { drainTimer = setTimeout(() => resolve(false), drainMs); }),
       ]);
       clearTimeout(drainTimer);
-      for (const s of sources) s.runner.deactivate();
+      for (const s of sources) {
+        s.runner.deactivate();
+        s.flushState();
+      }
       const rest = all.filter((s) => s.runner.hasInputs);
       timedOut.push(...await teardown(rest, timeoutMs));
       for (const s of sources) s.runner.handlers = {};

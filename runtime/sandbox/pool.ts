@@ -232,10 +232,11 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     const faults = reply.hostFailures.filter(([, kind]) => kind !== 'suspended' && kind !== 'error');
     if (faults.length > 0) for (let i = 0; i < faults.length; i++) noteFault(sb);
     else if (result.failures.length < msgs.length) sb.faults = 0;
-    if (reply.hostFailures.length === 0) return result;
+    const stateChanged = reply.state !== null;
+    if (reply.hostFailures.length === 0) return stateChanged ? { ...result, stateChanged } : result;
     const failures = [...result.failures];
     for (const [i, kind, text] of reply.hostFailures) failures.push({ message: msgs[i]!, error: describeFailure(kind, text) });
-    return { outputs: result.outputs, failures, logs: result.logs };
+    return { outputs: result.outputs, failures, logs: result.logs, stateChanged };
   }
 
   return {

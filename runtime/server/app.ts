@@ -13,7 +13,7 @@ import { ApiError, notFound, sendError, unauthorized } from './api-error';
 import { streamEvents } from './event-stream';
 
 /** What the API reads from the site's store; failures are StoreErrors with a code. */
-export type SiteQueries = Pick<Store, 'querySeries' | 'listAlarms' | 'ackAlarm'>;
+export type SiteQueries = Pick<Store, 'querySeries' | 'listAlarms' | 'ackAlarm' | 'purge'>;
 
 /** HTTP status for each StoreError code. */
 const STORE_STATUS: Readonly<Record<StoreErrorCode, number>> = {
@@ -65,6 +65,10 @@ const AlarmsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
+/** Destroys data on request: a time range, a device, or both; something must be named. */
+const PurgeBody = z.object({ from: millis.optional(), to: millis.optional(), device: z.string().min(1).optional() })
+  .refine((b) => b.from !== undefined || b.to !== undefined || b.device !== undefined, { message: 'name a range (from, to) or a device', params: { zh: '请指定时间范围（from、to）或设备' } });
+
 const AckBody = z.object({ by: z.string().min(1).max(100).default('admin'), comment: z.string().max(1000).optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: 'query' | 'body'): T {
@@ -106,6 +110,13 @@ export function runtimeRoutes(o: AppOptions): RouteSpec[] {
       },
     },
     { method: 'get', path: '/api/events', access: 'admin', handle: (req, res) => streamEvents(req, res, o.site.subscribe) },
+    {
+      method: 'post', path: '/api/purge', access: 'admin',
+      handle: async (req, res) => {
+        const body = parse(PurgeBody, req.body, 'body');
+        res.json({ purged: await o.queries.purge(body) });
+      },
+    },
   ];
 }
 

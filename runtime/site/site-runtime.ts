@@ -4,7 +4,7 @@ import type { NodeRegistry } from '../../nodes/registry';
 import type { AlarmService, Clock, EventService, HistoryService } from '../../nodes/sdk';
 import { verifySignedBundle } from '../bundle/verify-bundle';
 import { createSystemClock } from '../engine/clock';
-import type { Engine, EngineEvent, NodeStats } from '../engine/engine';
+import type { Engine, EngineEvent, NodeStateStore, NodeStats } from '../engine/engine';
 import { EngineDeployError, createEngine } from '../engine/engine';
 import type { Bundle, JsonPath, Problem, Text } from '../model';
 import { problem, validateFlow } from '../model';
@@ -14,8 +14,8 @@ import type { DeploymentRecord, DeploymentState } from './deployment-state';
 import { emptyState, envelopeFile, lastKnownGood, loadState, recordOf, saveState } from './deployment-state';
 import { loadTrustedKeys } from './trusted-keys';
 
-/** What a site runtime needs of its store: the node services, plus reading and closing. */
-export interface SiteStore extends HistoryService, AlarmService, EventService {
+/** What a site runtime needs of its store: the node services, node state, and closing. */
+export interface SiteStore extends HistoryService, AlarmService, EventService, NodeStateStore {
   flush(): void;
   close(): void;
 }
@@ -162,6 +162,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       clock,
       logger: logger.child({ deployment: bundle.sequence }),
       services: { history: store, alarms: store, events: store },
+      stateStore: store,
     });
     try {
       await engine.deploy(bundle.flows);

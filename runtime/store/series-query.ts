@@ -6,6 +6,8 @@ import { StoreError } from './errors';
 import { QUALITY_OF_CODE } from './point-buffer';
 import type { SeriesSource } from './query-plan';
 import { planDownsample } from './query-plan';
+import type { RollupLevel } from './rollup';
+import { ROLLUP_WIDTH } from './rollup';
 
 export const MAX_QUERY_POINTS = 100_000;
 
@@ -118,9 +120,32 @@ export class SeriesReader {
         if (value !== null && quality !== BAD) m4.addPoint(ts, value);
       }
     } else {
-      for (const r of this.rollup[plan.source].iterate(seriesId, plan.origin, q.to) as IterableIterator<number[]>) {
+      // Rollup buckets that stick out of the range would bring points from outside it: whole
+      // buckets come from the rollup, the ragged edges from raw points (or, where raw points
+      // are past retention, from the edge bucket's points that fall inside the range).
+      const width = ROLLUP_WIDTH[plan.source];
+      const fullFrom = Math.min(Math.ceil(q.from / width) * width, q.to);
+      const fullTo = Math.max(Math.floor(q.to / width) * width, fullFrom);
+      const edge = (from: number, to: number) => {
+        if (from >= to) return;
+        if (from >= horizons.raw) {
+          for (const [ts, value, quality] of this.raw.iterate(seriesId, from, to) as IterableIterator<[number, number | null, number]>) {
+            if (value !== null && quality !== BAD) m4.addPoint(ts, value);
+          }
+          return;
+        }
+        for (const r of this.rollup[plan.source as RollupLevel].iterate(seriesId, Math.floor(from / width) * width, to) as IterableIterator<number[]>) {
+          const inside = [[r[1]!, r[0]!], [r[3]!, r[2]!], [r[5]!, r[4]!], [r[7]!, r[6]!]]
+            .filter(([ts]) => ts! >= from && ts! < to)
+            .sort((a, b) => a[0]! - b[0]!);
+          for (const [ts, value] of inside) m4.addPoint(ts!, value!);
+        }
+      };
+      edge(q.from, fullFrom);
+      for (const r of this.rollup[plan.source].iterate(seriesId, fullFrom, fullTo) as IterableIterator<number[]>) {
         m4.addSummary({ first: r[0]!, firstTs: r[1]!, min: r[2]!, minTs: r[3]!, max: r[4]!, maxTs: r[5]!, last: r[6]!, lastTs: r[7]! });
       }
+      edge(fullTo, q.to);
     }
     return { ...base, source: plan.source, downsampled: true, bucketMs: plan.bucketMs, points: m4.finish() };
   }

@@ -12,7 +12,8 @@ export const rule = defineNode(ruleDefinition, async (config, ctx) => {
       hardLimitMs: defaults.hardLimitMs,
       memoryMb: config.memoryMb ?? defaults.memoryMb,
     },
-    initialState: config.initialState,
+    // Saved state wins over the configured start: a restart or redeploy carries on counting.
+    initialState: ctx.services.state?.load() ?? config.initialState,
     label: `${ctx.flowId}/${ctx.nodeId}`,
   });
   return {
@@ -24,6 +25,7 @@ export const rule = defineNode(ruleDefinition, async (config, ctx) => {
         ctx.log[line.level](line.text);
         ctx.emit('log', line);
       }
+      if (result.stateChanged) ctx.services.state?.save(sandbox.state());
     },
     stop() {
       sandbox.dispose();
