@@ -16,7 +16,8 @@ import { loadTrustedKeys } from './trusted-keys';
 
 /** What a site runtime needs of its store: the node services, node state, and closing. */
 export interface SiteStore extends HistoryService, AlarmService, EventService, NodeStateStore {
-  flush(): void;
+  flush(): unknown;
+  stats(): unknown;
   close(): void;
 }
 
@@ -48,6 +49,8 @@ export interface SiteStatus {
   readonly lastKnownGood: { readonly sequence: number; readonly id: string } | null;
   readonly lastSequence: number;
   readonly nodes: NodeStats[];
+  /** Rows, pending writes, write errors (a full disk shows here) and file sizes. */
+  readonly store: unknown;
 }
 
 export interface SiteRuntimeOptions {
@@ -364,6 +367,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
         lastKnownGood: good ? { sequence: good.sequence, id: good.id } : null,
         lastSequence: state.lastSequence,
         nodes: current?.engine.stats() ?? [],
+        store: store.stats(),
       };
     },
     deployments: () => [...state.history].reverse(),

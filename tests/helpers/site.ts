@@ -59,7 +59,7 @@ export interface TestSite {
 }
 
 /** A site runtime with a real store and a real HTTP server on 127.0.0.1, in this process. */
-export async function startTestSite(options: { probationMs?: number; extraNodes?: AnyNodeType[]; bodyLimit?: string } = {}): Promise<TestSite> {
+export async function startTestSite(options: { probationMs?: number; extraNodes?: AnyNodeType[]; bodyLimit?: string; maxDbBytes?: number } = {}): Promise<TestSite> {
   const root = mkdtempSync(join(tmpdir(), 'kaiwu-site-'));
   const dir = dataDir(root);
   ensureDataDir(dir);
@@ -68,7 +68,7 @@ export async function startTestSite(options: { probationMs?: number; extraNodes?
   trustKey(dir, signer.publicFile);
   const token = 'test-admin-token-0123456789';
   const logger = pino({ level: 'silent' });
-  const store = createStore({ file: dir.database, flushMs: 20 });
+  const store = createStore({ file: dir.database, flushMs: 20, ...(options.maxDbBytes ? { maxSizeBytes: options.maxDbBytes } : {}) });
   const site = createSiteRuntime({ dir, registry: createNodeRegistry(options.extraNodes ?? []), store, logger, probationMs: options.probationMs ?? 60_000, site: 'test-site' });
   await site.start();
   const app = createApp({ site, queries: store, token: ensureAdminToken(dir, token), logger, version: 'test', ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });

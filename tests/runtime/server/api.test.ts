@@ -247,3 +247,25 @@ describe('runtime API: purge', () => {
     expect((await s.api('GET', `/api/series?device=meter-2&tag=kwh&from=${asked - 10_000}&to=${now}`)).body.points.length).toBeGreaterThan(5);
   });
 });
+
+describe('runtime API: a full disk', () => {
+  it('keeps running and answering when the store cannot write, says why in the status, and still deploys', async () => {
+    const s = await site({ maxDbBytes: 256 * 1024 });
+    const flood = flowOf('flood', [
+      { id: 'tick', type: 'timer', config: { mode: 'interval', intervalMs: 10 } },
+      { id: 'many', type: 'rule', config: { code: 'const out = [];\nfor (let i = 0; i < 200; i++) out.push({ payload: Math.random(), topic: "t" + i, device: "d" + (i % 7) });\nreturn out;' } },
+      { id: 'history', type: 'history' },
+    ], ['tick -> many', 'many -> history']);
+    expect((await s.api('POST', '/api/deployments', s.signer.sign([flood], 1))).status).toBe(201);
+    let store: { writeErrors: number; lastError?: { code: string; text: { en: string } } } = { writeErrors: 0 };
+    for (let i = 0; i < 100 && store.writeErrors === 0; i++) {
+      await sleep(50);
+      store = (await s.api('GET', '/api/status')).body.store;
+    }
+    expect(store.writeErrors).toBeGreaterThan(0);
+    expect(store.lastError?.code).toBe('disk-full');
+    expect((await s.api('GET', '/api/health', undefined, null)).status).toBe(200);
+    await expectStillRunning(s, 1);
+    expect((await s.api('POST', '/api/deployments', s.signer.sign([ticking()], 2))).status).toBe(201);
+  });
+});
