@@ -1,20 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { KeyFileError } from './bundle/keys';
-import { bundleCommand } from './cli/bundle-command';
-import { deployCommand, rollbackCommand } from './cli/deploy-command';
-import { keygenCommand } from './cli/keygen-command';
 import { pickLang } from './cli/lang';
-import { purgeCommand } from './cli/purge-command';
 import { InputFileError } from './cli/read-json';
 import type { Remote } from './cli/remote';
 import { RemoteError } from './cli/remote';
-import { runCommand } from './cli/run-command';
-import { runtimeCommand } from './cli/runtime-command';
-import { statusCommand } from './cli/status-command';
-import { trustCommand } from './cli/trust-command';
-import { validateCommand } from './cli/validate-command';
-import { verifyCommand } from './cli/verify-command';
 import { RuntimeLockedError } from './site/data-dir';
 import { VERSION } from './version';
 
@@ -33,8 +23,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .description('check a flow file and print every problem (exit 1 when invalid)')
     .argument('<flow.json>')
     .option('--json', 'print problems as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
-      code = validateCommand(file, { lang: pickLang(program.opts().lang), json: opts.json === true }, out);
+    .action(async (file: string, opts: { json?: boolean }) => {
+      code = (await import('./cli/validate-command')).validateCommand(file, { lang: pickLang(program.opts().lang), json: opts.json === true }, out);
     });
 
   const runOptions = (cmd: Command) => cmd
@@ -55,7 +45,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .description('run flows in the foreground until Ctrl-C, printing debug output')
     .argument('<flow.json...>'))
     .action(async (files: string[], opts: RunFlags) => {
-      code = await runCommand(files, toRunOptions(opts), out);
+      code = await (await import('./cli/run-command')).runCommand(files, toRunOptions(opts), out);
     });
 
   runOptions(program.command('demo')
@@ -66,7 +56,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       out(lang === 'zh'
         ? '开物 Kaiwu 演示：三台模拟注塑机的料筒温度 → 规则 → 超温报警 / 1 分钟统计。Ctrl-C 停止。'
         : 'Kaiwu demo: barrel temperatures of three simulated moulding machines → rule → over-temperature alarm / 1-minute statistics. Ctrl-C stops.');
-      code = await runCommand([flow], { ...toRunOptions(opts), statsEverySec: opts.stats === '10' ? 15 : Number(opts.stats) }, out);
+      code = await (await import('./cli/run-command')).runCommand([flow], { ...toRunOptions(opts), statsEverySec: opts.stats === '10' ? 15 : Number(opts.stats) }, out);
     });
 
   const lang = () => pickLang(program.opts().lang);
@@ -81,7 +71,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .option('--probation <seconds>', 'a fault this soon after a deploy reverts it', '10')
     .option('--log-level <level>', 'log level on stderr', 'info')
     .action(async (opts: { data: string; port: string; host: string; site?: string; probation: string; logLevel: string }) => {
-      code = await runtimeCommand({
+      code = await (await import('./cli/runtime-command')).runtimeCommand({
         data: opts.data, port: Number(opts.port), host: opts.host, probationSec: Number(opts.probation), logLevel: opts.logLevel, lang: lang(),
         ...(opts.site ? { site: opts.site } : {}),
       }, out);
@@ -91,16 +81,16 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .description('make an Ed25519 signing key pair: <out>.key (private) and <out>.pub')
     .requiredOption('--out <path>', 'path without extension, e.g. keys/studio')
     .option('--force', 'overwrite existing files')
-    .action((opts: { out: string; force?: boolean }) => {
-      code = keygenCommand(opts.out, { lang: lang(), force: opts.force === true }, out);
+    .action(async (opts: { out: string; force?: boolean }) => {
+      code = (await import('./cli/keygen-command')).keygenCommand(opts.out, { lang: lang(), force: opts.force === true }, out);
     });
 
   program.command('trust')
     .description("trust a studio's public key on a site (bundles signed with it are accepted)")
     .argument('<pubkey>')
     .requiredOption('--data <dir>', "the runtime's data folder")
-    .action((file: string, opts: { data: string }) => {
-      code = trustCommand(file, { data: opts.data, lang: lang() }, out);
+    .action(async (file: string, opts: { data: string }) => {
+      code = (await import('./cli/trust-command')).trustCommand(file, { data: opts.data, lang: lang() }, out);
     });
 
   program.command('bundle')
@@ -111,16 +101,16 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .requiredOption('--key <file>', 'the private key (from keygen)')
     .requiredOption('--out <file>', 'the bundle file to write')
     .option('--id <id>', 'bundle id (default <site>-<sequence>)')
-    .action((input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string }) => {
-      code = bundleCommand(input, { site: opts.site, sequence: Number(opts.sequence), key: opts.key, out: opts.out, lang: lang(), ...(opts.id ? { id: opts.id } : {}) }, out);
+    .action(async (input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string }) => {
+      code = (await import('./cli/bundle-command')).bundleCommand(input, { site: opts.site, sequence: Number(opts.sequence), key: opts.key, out: opts.out, lang: lang(), ...(opts.id ? { id: opts.id } : {}) }, out);
     });
 
   program.command('verify')
     .description("check a bundle's signature against a public key")
     .argument('<bundle>')
     .requiredOption('--key <pubkey>', 'the public key')
-    .action((file: string, opts: { key: string }) => {
-      code = verifyCommand(file, { key: opts.key, lang: lang() }, out);
+    .action(async (file: string, opts: { key: string }) => {
+      code = (await import('./cli/verify-command')).verifyCommand(file, { key: opts.key, lang: lang() }, out);
     });
 
   program.command('deploy')
@@ -135,7 +125,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
         code = 2;
         return;
       }
-      code = await deployCommand(file, opts.to ? { remote: remote({ to: opts.to, ...(opts.token ? { token: opts.token } : {}) }) } : { data: opts.data! }, lang(), out);
+      code = await (await import('./cli/deploy-command')).deployCommand(file, opts.to ? { remote: remote({ to: opts.to, ...(opts.token ? { token: opts.token } : {}) }) } : { data: opts.data! }, lang(), out);
     });
 
   program.command('status')
@@ -144,7 +134,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
     .option('--json', 'print the raw status')
     .action(async (opts: { to: string; token?: string; json?: boolean }) => {
-      code = await statusCommand(remote(opts), { lang: lang(), json: opts.json === true }, out);
+      code = await (await import('./cli/status-command')).statusCommand(remote(opts), { lang: lang(), json: opts.json === true }, out);
     });
 
   program.command('rollback')
@@ -152,7 +142,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .requiredOption('--to <url>', 'the runtime')
     .option('--token <token>', 'admin token (or KAIWU_ADMIN_TOKEN)')
     .action(async (opts: { to: string; token?: string }) => {
-      code = await rollbackCommand(remote(opts), lang(), out);
+      code = await (await import('./cli/deploy-command')).rollbackCommand(remote(opts), lang(), out);
     });
 
   const time = (value: string | undefined): number | undefined => {
@@ -180,7 +170,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       const since = time(opts.since);
       const until = time(opts.until);
       const range = { ...(since === undefined ? {} : { from: since }), ...(until === undefined ? {} : { to: until }), ...(opts.device ? { device: opts.device } : {}) };
-      code = await purgeCommand(range, opts.to ? { remote: remote({ to: opts.to, ...(opts.token ? { token: opts.token } : {}) }) } : { data: opts.data! }, { lang: lang(), yes: opts.yes === true }, out);
+      code = await (await import('./cli/purge-command')).purgeCommand(range, opts.to ? { remote: remote({ to: opts.to, ...(opts.token ? { token: opts.token } : {}) }) } : { data: opts.data! }, { lang: lang(), yes: opts.yes === true }, out);
     });
 
   try {

@@ -1,5 +1,5 @@
 // Bundles the runtime CLI and the sandbox worker into dist/ (the site runs these, not the sources).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +14,7 @@ try {
   throw new Error('esbuild is missing: run "npm ci" first');
 }
 
+rmSync(`${root}dist`, { recursive: true, force: true });
 mkdirSync(`${root}dist`, { recursive: true });
 // Native addons and the WASM variant (located through its package) stay outside. Everything
 // else is bundled and minified: one file loads faster and takes less memory than a module tree.
@@ -32,7 +33,8 @@ const common = {
 };
 const t0 = performance.now();
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: { cli: `${root}runtime/cli.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' } }),
+  // Split: each command loads only what it needs (the runtime's server and store stay out of `run`).
+  esbuild.build({ ...common, entryPoints: { cli: `${root}runtime/cli.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' }, splitting: true, chunkNames: '[name]-[hash]' }),
   esbuild.build({ ...common, entryPoints: { 'sandbox-worker': `${root}runtime/sandbox/worker.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' } }),
 ]);
 if (!process.argv.includes('--quiet')) console.error(`kaiwu: built dist/ in ${Math.round(performance.now() - t0)} ms`);

@@ -10,6 +10,7 @@ import { median, report } from './stats';
 const N1 = Number(process.env.N ?? 200_000);
 const N5 = Number(process.env.N5 ?? 60_000);
 const RUNS = Number(process.env.RUNS ?? 5);
+const BURST_RUNS = Number(process.env.BURST_RUNS ?? 3);
 const BATCH = 100;
 const C2F = 'msg.payload = msg.payload * 1.8 + 32;\nreturn msg;';
 
@@ -48,9 +49,9 @@ async function measure(k: number, mode: 'paced' | 'burst', n: number, queueCapac
     return res.rate;
   };
   const rates: number[] = [];
-  const warm = mode === 'paced';
-  if (warm) await run(Math.round(n / 4 / BATCH) * BATCH);
-  for (let r = 0; r < (mode === 'paced' ? RUNS : 1); r++) {
+  // A warm-up, then measured runs, the same for both modes and both sides.
+  await run(Math.round(n / 4 / BATCH) * BATCH);
+  for (let r = 0; r < (mode === 'paced' ? RUNS : BURST_RUNS); r++) {
     const rate = await run(n);
     rates.push(rate);
     console.error(`  k=${k} ${mode}${queueCapacity ? ' big-queue' : ''} run ${r + 1}: ${Math.round(rate)} msgs/s`);

@@ -32,7 +32,7 @@ function runChild(args: string[], env: Record<string, string> = {}): Promise<Rec
 
 async function nodeRedThroughput(red: string, burst: boolean): Promise<Record<number, number[]>> {
   const flows = burst
-    ? throughputFlows({ n1: 200_000, n5: 200_000, runs: 1, burst: true, variants: [1] })
+    ? throughputFlows({ n1: 200_000, n5: 200_000, runs: 3, burst: true, variants: [1] })
     : throughputFlows({ n1: 200_000, n5: 60_000, runs: RUNS, burst: false, variants: [1, 5] });
   const dir = writeUserDir(burst ? 'throughput-burst' : 'throughput', flows);
   const rates: Record<number, number[]> = { 1: [], 5: [] };

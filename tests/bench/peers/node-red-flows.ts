@@ -10,13 +10,14 @@ const fn = (id: string, name: string, func: string, wires: string[][], outputs =
 /**
  * One Node-RED process holding chains with K = 1 and K = 5 functions; a controller runs the
  * schedule (a warm-up each, then `runs` interleaved measured runs) and logs `BENCH_RUN` and
- * `BENCH_DONE` lines. `burst`: the generator emits all N at once, BATCH per timer tick.
+ * `BENCH_DONE` lines. `burst`: the generator emits all N at once, BATCH per timer tick (the
+ * warm-up too, so both sides are measured warm).
  */
 export function throughputFlows(options: { n1: number; n5: number; runs: number; burst: boolean; variants: number[] }): N[] {
   const nodes: N[] = [{ id: 'tab', type: 'tab', label: 'bench' }];
   const schedule: { run: string; k: number; n: number }[] = [];
   const nOf: Record<number, number> = { 1: options.n1, 5: options.n5 };
-  if (!options.burst) for (const k of options.variants) schedule.push({ run: `w${k}`, k, n: Math.round(nOf[k]! / 4 / BATCH) * BATCH });
+  for (const k of options.variants) schedule.push({ run: `w${k}`, k, n: Math.round(nOf[k]! / 4 / BATCH) * BATCH });
   for (let r = 0; r < options.runs; r++) for (const k of options.variants) schedule.push({ run: `m${k}`, k, n: nOf[k]! });
 
   const ctrl = fn('ctrl', 'controller', `
