@@ -358,17 +358,62 @@ export function validateDeviceProfile(raw: unknown, base: JsonPath = []): Profil
   const parsed = DeviceProfileSchema.safeParse(raw);
   if (!parsed.success) {
     const typePaths = new Set(typeProblems.map((p) => p.at));
-    const shape = zodProblems(parsed.error, base, 'profile-shape').filter((p) => !typePaths.has(p.at));
-    return { ok: false, problems: [...typeProblems, ...shape] };
+    const problems = [...typeProblems, ...zodProblems(parsed.error, base, 'profile-shape').filter((p) => !typePaths.has(p.at))];
+    // Check what did parse too, so one run shows every problem, not the first kind only.
+    const defaults = isRecord(raw) ? ProfileDefaultsSchema.safeParse(raw.defaults) : undefined;
+    if (defaults?.success && isRecord(raw) && Array.isArray(raw.tags)) {
+      const tags = raw.tags.map((t) => {
+        const r = TagSchema.safeParse(t);
+        return r.success ? r.data : undefined;
+      });
+      const seen = new Set(problems.map((p) => p.at));
+      problems.push(...checkTags(tags, defaults.data, base).problems.filter((p) => !seen.has(p.at)));
+    }
+    problems.sort((a, b) => tagOrder(a, base) - tagOrder(b, base));
+    return { ok: false, problems };
   }
   const profile = parsed.data;
-  const d = profile.defaults;
+  const { problems, tags } = checkTags(profile.tags, profile.defaults, base);
+  const keys = new Set(profile.tags.map((t) => t.key));
+
+  if (profile.simulation) {
+    for (const [key, hint] of Object.entries(profile.simulation.tags)) {
+      if (!keys.has(key)) {
+        const guess = closest(key, [...keys]);
+        problems.push(problem('simulation-unknown-tag', [...base, 'simulation', 'tags', key], {
+          zh: `模拟设置中的点位 “${key}” 不存在${guess ? `，是否指 “${guess}”？` : ''}`,
+          en: `simulation names tag "${key}", which the profile does not have${guess ? `; did you mean "${guess}"?` : ''}`,
+        }));
+      }
+      if (hint.kind === 'integral' && !keys.has(hint.of)) {
+        problems.push(problem('simulation-unknown-tag', [...base, 'simulation', 'tags', key, 'of'], {
+          zh: `积分来源点位 “${hint.of}” 不存在`,
+          en: `integral of "${hint.of}", which the profile does not have`,
+        }));
+      }
+    }
+  }
+
+  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  return { ok: true, profile, tags, problems };
+}
+
+/** Problems about tags sort by tag index, the rest keep their place after them. */
+function tagOrder(p: Problem, base: JsonPath): number {
+  return p.path[base.length] === 'tags' && typeof p.path[base.length + 1] === 'number' ? (p.path[base.length + 1] as number) : -1;
+}
+
+type Defaults = z.infer<typeof ProfileDefaultsSchema>;
+
+/** What a schema cannot see about tags; `undefined` entries (tags that failed to parse) are skipped. */
+function checkTags(list: readonly (DeviceTag | undefined)[], d: Defaults, base: JsonPath): { problems: Problem[]; tags: ResolvedTag[] } {
   const problems: Problem[] = [];
   const tags: ResolvedTag[] = [];
   const at = (i: number, ...rest: (string | number)[]): JsonPath => [...base, 'tags', i, ...rest];
   const keys = new Map<string, number>();
 
-  profile.tags.forEach((tag, i) => {
+  list.forEach((tag, i) => {
+    if (!tag) return;
     const first = keys.get(tag.key);
     if (first !== undefined) {
       problems.push(problem('duplicate-tag-key', at(i, 'key'), { zh: `点位键 “${tag.key}” 重复（与 tags[${first}] 相同）`, en: `duplicate tag key "${tag.key}" (already used by tags[${first}])` }));
@@ -451,27 +496,7 @@ export function validateDeviceProfile(raw: unknown, base: JsonPath = []): Profil
   });
 
   problems.push(...overlapProblems(tags, base));
-
-  if (profile.simulation) {
-    for (const [key, hint] of Object.entries(profile.simulation.tags)) {
-      if (!keys.has(key)) {
-        const guess = closest(key, [...keys.keys()]);
-        problems.push(problem('simulation-unknown-tag', [...base, 'simulation', 'tags', key], {
-          zh: `模拟设置中的点位 “${key}” 不存在${guess ? `，是否指 “${guess}”？` : ''}`,
-          en: `simulation names tag "${key}", which the profile does not have${guess ? `; did you mean "${guess}"?` : ''}`,
-        }));
-      }
-      if (hint.kind === 'integral' && !keys.has(hint.of)) {
-        problems.push(problem('simulation-unknown-tag', [...base, 'simulation', 'tags', key, 'of'], {
-          zh: `积分来源点位 “${hint.of}” 不存在`,
-          en: `integral of "${hint.of}", which the profile does not have`,
-        }));
-      }
-    }
-  }
-
-  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
-  return { ok: true, profile, tags, problems };
+  return { problems, tags };
 }
 
 /**
