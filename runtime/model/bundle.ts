@@ -56,7 +56,7 @@ export type SignedBundle = z.infer<typeof SignedBundleSchema>;
 export function checkBundleShape(raw: unknown, base: JsonPath = ['bundle']): { ok: true; bundle: Bundle } | { ok: false; problems: Problem[] } {
   const migrated = migrateDocument(raw, BUNDLE_MIGRATIONS, base);
   if (!migrated.ok) return migrated;
-  const parsed = BundleSchema.safeParse(migrated.doc);
+  const parsed = BundleSchema.safeParse(migrated.doc, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, base, 'invalid-bundle') };
   return { ok: true, bundle: parsed.data };
 }
@@ -68,7 +68,7 @@ export function checkSignedBundleShape(raw: unknown): { ok: true; signed: Signed
       en: 'not a Kaiwu bundle (no "format": "kaiwu-bundle"); make one with kaiwu bundle, which signs it',
     })] };
   }
-  const parsed = SignedBundleSchema.safeParse(raw);
+  const parsed = SignedBundleSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, [], 'invalid-envelope') };
   return { ok: true, signed: parsed.data };
 }

@@ -67,7 +67,7 @@ function migrateNode(spec: NodeSpec, node: FlowNode, path: JsonPath): { config?:
 
 function checkNode(raw: unknown, i: number, catalog: NodeCatalog): { node?: FlowNode; checked?: CheckedNode; problems: Problem[] } {
   const path: JsonPath = ['nodes', i];
-  const parsed = FlowNodeSchema.safeParse(raw);
+  const parsed = FlowNodeSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const nodeId = isRecord(raw) && typeof raw.id === 'string' ? raw.id : undefined;
     return { problems: zodProblems(parsed.error, path, 'node-shape', nodeId === undefined ? {} : { nodeId }) };
@@ -83,7 +83,7 @@ function checkNode(raw: unknown, i: number, catalog: NodeCatalog): { node?: Flow
   }
   const migrated = migrateNode(spec, node, path);
   if (!migrated.config) return { node, problems: migrated.problems };
-  const config = spec.config.safeParse(migrated.config);
+  const config = spec.config.safeParse(migrated.config, { reportInput: true });
   if (!config.success) {
     return { node, problems: zodProblems(config.error, [...path, 'config'], 'invalid-config', { nodeId: node.id }) };
   }
@@ -106,7 +106,7 @@ export function validateFlow(raw: unknown, catalog: NodeCatalog): FlowValidation
   const doc = migrated.doc;
   const problems: Problem[] = [];
 
-  const shape = FlowShapeSchema.safeParse(doc);
+  const shape = FlowShapeSchema.safeParse(doc, { reportInput: true });
   if (!shape.success) problems.push(...zodProblems(shape.error, [], 'flow-shape'));
   const rawNodes = Array.isArray(doc.nodes) ? doc.nodes : [];
   const rawEdges = doc.edges === undefined ? [] : Array.isArray(doc.edges) ? doc.edges : [];
@@ -139,7 +139,7 @@ export function validateFlow(raw: unknown, catalog: NodeCatalog): FlowValidation
   const edges: Edge[] = [];
   rawEdges.forEach((raw, j) => {
     const path: JsonPath = ['edges', j];
-    const parsed = EdgeSchema.safeParse(raw);
+    const parsed = EdgeSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
       problems.push(...zodProblems(parsed.error, path, 'edge-shape'));
       return;

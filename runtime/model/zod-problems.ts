@@ -15,7 +15,10 @@ function localize(fn: typeof zh, issue: Issue): string {
   return issue.message;
 }
 
-/** Turns zod issues into problems under `base`, with zh and en messages. */
+/**
+ * Turns zod issues into problems under `base`, with zh and en messages. Parse with
+ * `{ reportInput: true }` so zod's own wording can name what was received in both languages.
+ */
 export function zodProblems(error: z.ZodError, base: JsonPath, code: string, extra: { nodeId?: string; edgeId?: string } = {}): Problem[] {
   return error.issues.map((issue) => {
     // A schema with its own message gives the English text as the message and the Chinese

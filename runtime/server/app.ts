@@ -72,7 +72,7 @@ const PurgeBody = z.object({ from: millis.optional(), to: millis.optional(), dev
 const AckBody = z.object({ by: z.string().min(1).max(100).default('admin'), comment: z.string().max(1000).optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: 'query' | 'body'): T {
-  const r = schema.safeParse(value ?? {});
+  const r = schema.safeParse(value ?? {}, { reportInput: true });
   if (!r.success) {
     throw new ApiError(400, 'invalid-request', { zh: `请求的 ${where} 参数不正确`, en: `the request ${where} is not valid` }, zodProblems(r.error, [where], 'invalid-request'));
   }
