@@ -71,6 +71,8 @@ export function createVirtualClock(start: number): VirtualClock {
     },
     async advance(ms, settle) {
       const target = now + ms;
+      // What was set in motion at the current time finishes before time moves on.
+      if (settle) await settle();
       for (;;) {
         const next = timers[0];
         if (!next || next.due > target) break;
