@@ -7,3 +7,4 @@ export { debug } from './core/debug/runtime';
 export { timer } from './core/timer/runtime';
 export { aggregate } from './core/aggregate/runtime';
 export { history } from './store/history/runtime';
+export { oee } from './kpi/oee/runtime';
