@@ -94,15 +94,32 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     });
 
   program.command('bundle')
-    .description('make a signed bundle from a flow file or a folder of flow files')
-    .argument('<flow.json|dir>')
+    .description('make a signed bundle from a flow file, a folder of flow files, or an instance of a template')
+    .argument('<flow.json|dir|instance.json>')
     .requiredOption('--site <site>', 'the site the bundle is for')
     .requiredOption('--sequence <n>', 'monotonic per site')
     .requiredOption('--key <file>', 'the private key (from keygen)')
     .requiredOption('--out <file>', 'the bundle file to write')
     .option('--id <id>', 'bundle id (default <site>-<sequence>)')
-    .action(async (input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string }) => {
-      code = (await import('./cli/bundle-command')).bundleCommand(input, { site: opts.site, sequence: Number(opts.sequence), key: opts.key, out: opts.out, lang: lang(), ...(opts.id ? { id: opts.id } : {}) }, out);
+    .option('--templates <dir>', 'template folders (default: the shipped ones)')
+    .option('--profiles <dir...>', 'device profile folders (default: the shipped ones)')
+    .action(async (input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string; templates?: string; profiles?: string[] }) => {
+      code = (await import('./cli/bundle-command')).bundleCommand(input, {
+        site: opts.site, sequence: Number(opts.sequence), key: opts.key, out: opts.out, lang: lang(),
+        ...(opts.id ? { id: opts.id } : {}), ...(opts.templates ? { templates: opts.templates } : {}), ...(opts.profiles ? { profiles: opts.profiles } : {}),
+      }, out);
+    });
+
+  program.command('upgrade')
+    .description('plan the upgrade of an instance to a newer template version (three-way merge); --out writes it')
+    .argument('<instance.json>')
+    .requiredOption('--to <template@version>', 'the version to upgrade to')
+    .option('--choose <choices>', 'a choice per conflict: c1=site,c2=template')
+    .option('--out <file>', 'write the upgraded instance (every conflict needs a choice)')
+    .option('--templates <dir>', 'template folders (default: the shipped ones)')
+    .option('--profiles <dir...>', 'device profile folders (default: the shipped ones)')
+    .action(async (file: string, opts: { to: string; choose?: string; out?: string; templates?: string; profiles?: string[] }) => {
+      code = (await import('./cli/upgrade-command')).upgradeCommand(file, { lang: lang(), ...opts }, out);
     });
 
   program.command('verify')
