@@ -8,3 +8,5 @@ export { timer } from './core/timer/runtime';
 export { aggregate } from './core/aggregate/runtime';
 export { history } from './store/history/runtime';
 export { oee } from './kpi/oee/runtime';
+export { modbusRead } from './devices/modbus-read/runtime';
+export { modbusWrite } from './devices/modbus-write/runtime';

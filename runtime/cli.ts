@@ -77,6 +77,40 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       }, out);
     });
 
+  program.command('simulate')
+    .description('serve simulated Modbus devices of a profile or an example (Ctrl-C stops)')
+    .argument('<profile-or-example>', 'profile id, profile JSON file, simulator.json, or a folder holding one')
+    .option('--port-base <port>', 'first TCP port; device i on port-base + i (default 15020; 0: free ports)')
+    .option('--count <n>', 'devices per profile')
+    .option('--seed <n>', 'same seed, same machines (default 1)')
+    .option('--host <host>', 'listen address (default 127.0.0.1)')
+    .option('--rtu', 'raw RTU frames over TCP instead of Modbus TCP')
+    .option('--gateway', 'all devices behind one port as units 1…N')
+    .option('--speed <x>', 'simulated seconds per real second (default 1)')
+    .option('--strict', 'registers outside the profile answer "illegal data address"')
+    .option('--for <seconds>', 'stop after N seconds (default 0: until Ctrl-C)')
+    .action(async (target: string, opts: Record<string, unknown>) => {
+      const { simulateCommand } = await import('./cli/simulate-command');
+      code = await simulateCommand({ lang: lang(), target, ...opts } as Parameters<typeof simulateCommand>[0], out);
+    });
+
+  program.command('probe')
+    .description('commissioning: read registers and show every interpretation; with --profile, verify every tag of a device')
+    .option('--host <host>').option('--port <port>').option('--rtu-over-tcp')
+    .option('--serial <path>').option('--baud <rate>').option('--parity <none|even|odd>').option('--data-bits <7|8>').option('--stop-bits <1|2>')
+    .option('--unit <id>', 'unit id (default 1)')
+    .option('--address <a>', 'protocol address, 0-based, decimal or 0x hex')
+    .option('--count <n>', 'registers (default 2)')
+    .option('--area <holding|input|coil|discrete>')
+    .option('--expect <value>', "e.g. 'voltage≈220', '≈50±1', '200..240'")
+    .option('--profile <id|file>', 'verify mode: read every tag of this profile')
+    .option('--name <name>', 'verify mode: device name in the report')
+    .option('--timeout <ms>').option('--json')
+    .action(async (opts: Record<string, unknown>) => {
+      const { probeCommand } = await import('./cli/probe-command');
+      code = await probeCommand({ lang: lang(), ...opts } as Parameters<typeof probeCommand>[0], out);
+    });
+
   program.command('keygen')
     .description('make an Ed25519 signing key pair: <out>.key (private) and <out>.pub')
     .requiredOption('--out <path>', 'path without extension, e.g. keys/studio')

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { createNodeRegistry } from '../../nodes/registry';
 import { EngineDeployError, createEngine } from '../engine/engine';
+import { createDeviceManager } from '../devices/manager';
 import type { Lang } from '../model';
 import { describeProblem } from '../model';
 import { attachConsole, formatStats } from './live-console';
@@ -22,12 +23,16 @@ export async function runCommand(files: readonly string[], options: RunOptions, 
   const signalled = untilSignal();
   const flows = files.map((f) => readJsonFile(f));
   const logger = pino({ level: options.logLevel }, pino.destination(2));
-  const engine = createEngine({ registry: createNodeRegistry(), logger });
+  // Modbus devices are opened only when a flow reads or writes them.
+  const devices = createDeviceManager({ logger: logger.child({ part: 'devices' }) });
+  devices.start();
+  const engine = createEngine({ registry: createNodeRegistry(), logger, services: { devices } });
   try {
     await engine.deploy(flows.length === 1 ? flows[0] : flows);
   } catch (err) {
     if (!(err instanceof EngineDeployError)) throw err;
     for (const p of err.problems) out(`${files.length === 1 ? files[0] : 'flows'}: ${describeProblem(p, options.lang)}`);
+    await devices.stop();
     return 1;
   }
   const nodes = engine.stats().length;
@@ -40,6 +45,7 @@ export async function runCommand(files: readonly string[], options: RunOptions, 
   await Promise.race([signalled, ...(options.forSec > 0 ? [new Promise((r) => setTimeout(r, options.forSec * 1000).unref())] : [])]);
   detach();
   const report = await engine.stop();
+  await devices.stop();
   out(formatStats(engine.stats(), options.lang));
   if (report.timedOut.length > 0) {
     out(options.lang === 'zh' ? `未按时停止的节点：${report.timedOut.join('、')}` : `nodes that did not stop in time: ${report.timedOut.join(', ')}`);

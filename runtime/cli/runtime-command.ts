@@ -7,6 +7,7 @@ import { ensureAdminToken } from '../site/admin-token';
 import { acquireLock, dataDir, ensureDataDir } from '../site/data-dir';
 import { createSiteRuntime } from '../site/site-runtime';
 import { createStore } from '../store/store';
+import { createDeviceManager } from '../devices/manager';
 import { VERSION } from '../version';
 import { untilSignal } from './signals';
 
@@ -37,7 +38,9 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
       : `admin token (shown once; also written to ${dir.adminToken}, mode 0600): ${token.generated}`);
   }
   const store = createStore({ file: dir.database, logger: logger.child({ part: 'store' }) });
-  const site = createSiteRuntime({ dir, registry: createNodeRegistry(), store, logger, probationMs: o.probationSec * 1000, ...(o.site ? { site: o.site } : {}) });
+  const devices = createDeviceManager({ events: store, logger: logger.child({ part: 'devices' }) });
+  devices.start();
+  const site = createSiteRuntime({ dir, registry: createNodeRegistry(), store, logger, devices, probationMs: o.probationSec * 1000, ...(o.site ? { site: o.site } : {}) });
   await site.start();
   const app = createApp({ site, queries: store, token, logger, version: VERSION });
   const server = app.listen(o.port, o.host);
@@ -58,6 +61,7 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
   server.close();
   server.closeAllConnections();
   await site.stop();
+  await devices.stop();
   store.close();
   release();
   print(o.lang === 'zh' ? '已停止 stopped' : 'stopped');

@@ -82,12 +82,14 @@ export async function simulateCommand(args: SimulateArgs, out: (line: string) =>
   const zh = lang === 'zh';
   let sim: Simulator;
   let forS: number;
+  let seed: number;
+  let rtu: boolean;
   try {
     const plan = planFrom(args.target);
     const count = args.count === undefined ? undefined : intFlag('count', args.count, 1, 1, 1000);
     const devices = count === undefined ? plan.devices : plan.devices.map((d) => ({ ...d, count }));
     const portBase = intFlag('port-base', args.portBase, plan.portBase ?? 15020, 0, 65_535);
-    const seed = intFlag('seed', args.seed, plan.seed ?? 1, 0, 2 ** 31);
+    seed = intFlag('seed', args.seed, plan.seed ?? 1, 0, 2 ** 31);
     const speed = args.speed === undefined ? plan.speed ?? 1 : Number(args.speed);
     if (!(speed > 0 && speed <= 10_000)) throw new UsageError({ zh: '--speed 为 0～10000 之间的数', en: '--speed is a number above 0, at most 10000' });
     forS = intFlag('for', args.for, 0, 0, 31_536_000);
@@ -95,12 +97,13 @@ export async function simulateCommand(args: SimulateArgs, out: (line: string) =>
     if (!(args.gateway ?? plan.gateway) && portBase !== 0 && portBase + total - 1 > 65_535) {
       throw new UsageError({ zh: `端口 ${portBase}～${portBase + total - 1} 超出范围`, en: `ports ${portBase}–${portBase + total - 1} are out of range` });
     }
+    rtu = args.rtu ?? plan.rtu ?? false;
     try {
       sim = await startSimulator({
         devices: devices.map((d) => (args.strict ? { ...d, strict: true } : d)),
         host: args.host ?? '127.0.0.1',
         portBase,
-        framing: args.rtu ?? plan.rtu ? 'rtu' : 'tcp',
+        framing: rtu ? 'rtu' : 'tcp',
         gateway: args.gateway ?? plan.gateway ?? false,
         seed,
         speed,
@@ -118,15 +121,15 @@ export async function simulateCommand(args: SimulateArgs, out: (line: string) =>
     }
     throw err;
   }
-  const framing = args.rtu ? 'RTU over TCP' : 'Modbus TCP';
-  out(zh ? `模拟 ${sim.devices.length} 台设备（${framing}，种子 ${args.seed ?? 1}）：` : `simulating ${sim.devices.length} device(s) (${framing}, seed ${args.seed ?? 1}):`);
+  const framing = rtu ? 'RTU over TCP' : 'Modbus TCP';
+  out(zh ? `模拟 ${sim.devices.length} 台设备（${framing}，种子 ${seed}）：` : `simulating ${sim.devices.length} device(s) (${framing}, seed ${seed}):`);
   const rows = [[zh ? '设备' : 'device', zh ? '地址' : 'address', zh ? '从站' : 'unit', zh ? '模型' : 'profile']];
   for (const d of sim.devices) rows.push([d.name, `${d.host}:${d.port}`, String(d.unitId), d.profile.id]);
   for (const l of table(rows)) out(`  ${l}`);
   const first = sim.devices[0]!;
   out(zh
-    ? `试试：kaiwu probe --profile ${first.profile.id} --host ${first.host} --port ${first.port} --unit ${first.unitId}${args.rtu ? ' --rtu-over-tcp' : ''}。Ctrl-C 停止。`
-    : `try: kaiwu probe --profile ${first.profile.id} --host ${first.host} --port ${first.port} --unit ${first.unitId}${args.rtu ? ' --rtu-over-tcp' : ''}. Ctrl-C stops.`);
+    ? `试试：kaiwu probe --profile ${first.profile.id} --host ${first.host} --port ${first.port} --unit ${first.unitId}${rtu ? ' --rtu-over-tcp' : ''}。Ctrl-C 停止。`
+    : `try: kaiwu probe --profile ${first.profile.id} --host ${first.host} --port ${first.port} --unit ${first.unitId}${rtu ? ' --rtu-over-tcp' : ''}. Ctrl-C stops.`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -4,6 +4,7 @@ import type { NodeRegistry } from '../../nodes/registry';
 import type { AlarmService, Clock, EventService, HistoryService } from '../../nodes/sdk';
 import { verifySignedBundle } from '../bundle/verify-bundle';
 import { createSystemClock } from '../engine/clock';
+import type { DeviceManager, DeviceStatus } from '../devices/manager';
 import type { Engine, EngineEvent, NodeStateStore, NodeStats } from '../engine/engine';
 import { EngineDeployError, createEngine } from '../engine/engine';
 import type { Bundle, JsonPath, Problem, Text } from '../model';
@@ -49,6 +50,8 @@ export interface SiteStatus {
   readonly lastKnownGood: { readonly sequence: number; readonly id: string } | null;
   readonly lastSequence: number;
   readonly nodes: NodeStats[];
+  /** Each device's health, endpoint and last poll. */
+  readonly devices: readonly DeviceStatus[];
   /** Rows, pending writes, write errors (a full disk shows here) and file sizes. */
   readonly store: unknown;
 }
@@ -63,6 +66,11 @@ export interface SiteRuntimeOptions {
   readonly probationMs?: number;
   /** Pins the site id when none is pinned yet. */
   readonly site?: string;
+  /**
+   * The site's devices. It outlives deployments: a switch hands the same connections to the new
+   * flows, so polling has no gap. Started by the caller.
+   */
+  readonly devices?: DeviceManager;
 }
 
 export interface SiteRuntime {
@@ -164,7 +172,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       registry,
       clock,
       logger: logger.child({ deployment: bundle.sequence }),
-      services: { history: store, alarms: store, events: store },
+      services: { history: store, alarms: store, events: store, ...(options.devices ? { devices: options.devices } : {}) },
       stateStore: store,
     });
     try {
@@ -367,6 +375,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
         lastKnownGood: good ? { sequence: good.sequence, id: good.id } : null,
         lastSequence: state.lastSequence,
         nodes: current?.engine.stats() ?? [],
+        devices: options.devices?.status() ?? [],
         store: store.stats(),
       };
     },

@@ -4,10 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { deployBench } from './deploy.bench';
 import { engineBench } from './engine.bench';
+import { modbusBench } from './modbus.bench';
 import { storeBench } from './store.bench';
 
 const benches: Record<string, () => Promise<Record<string, string>>> = {
   engine: engineBench,
+  modbus: modbusBench,
   store: async () => ({ ...(await storeBench()), ...(await deployBench()) }),
 };
 

@@ -17,6 +17,7 @@ import type { SiteRuntime } from '../../runtime/site/site-runtime';
 import { createSiteRuntime } from '../../runtime/site/site-runtime';
 import type { Store } from '../../runtime/store/store';
 import { createStore } from '../../runtime/store/store';
+import { createDeviceManager } from '../../runtime/devices/manager';
 
 export interface Signer {
   readonly keyId: string;
@@ -69,7 +70,9 @@ export async function startTestSite(options: { probationMs?: number; extraNodes?
   const token = 'test-admin-token-0123456789';
   const logger = pino({ level: 'silent' });
   const store = createStore({ file: dir.database, flushMs: 20, ...(options.maxDbBytes ? { maxSizeBytes: options.maxDbBytes } : {}) });
-  const site = createSiteRuntime({ dir, registry: createNodeRegistry(options.extraNodes ?? []), store, logger, probationMs: options.probationMs ?? 60_000, site: 'test-site' });
+  const devices = createDeviceManager({ events: store, logger });
+  devices.start();
+  const site = createSiteRuntime({ dir, registry: createNodeRegistry(options.extraNodes ?? []), store, logger, devices, probationMs: options.probationMs ?? 60_000, site: 'test-site' });
   await site.start();
   const app = createApp({ site, queries: store, token: ensureAdminToken(dir, token), logger, version: 'test', ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   const server: Server = await new Promise((resolve) => {
@@ -91,6 +94,7 @@ export async function startTestSite(options: { probationMs?: number; extraNodes?
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await site.stop();
+      await devices.stop();
       store.close();
     },
   };
