@@ -77,6 +77,20 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       }, out);
     });
 
+  program.command('studio')
+    .description('run the studio server: template library, instances, sites, signed deploys, fleet')
+    .requiredOption('--data <dir>', 'studio data folder (studio.db, signing key, admin password)')
+    .option('--port <port>', 'port (0 picks a free one)', '8430')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--templates <dir>', 'template folders to import at start (default: the shipped templates/)')
+    .option('--log-level <level>', 'log level on stderr', 'info')
+    .action(async (opts: { data: string; port: string; host: string; templates?: string; logLevel: string }) => {
+      code = await (await import('../designer/server/studio-command')).studioCommand({
+        data: opts.data, port: Number(opts.port), host: opts.host, lang: lang(), logLevel: opts.logLevel,
+        ...(opts.templates ? { templates: opts.templates } : {}),
+      }, out);
+    });
+
   program.command('simulate')
     .description('serve simulated Modbus devices of a profile or an example (Ctrl-C stops)')
     .argument('<profile-or-example>', 'profile id, profile JSON file, simulator.json, or a folder holding one')

@@ -94,6 +94,27 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
         ('points', 0), ('rollup_1m', 0), ('rollup_1h', 0), ('events', 0), ('alarms', 0), ('series', 0), ('kv', 0);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The uplink's outbound queue. AUTOINCREMENT: an id is never reused, so a receiver can
+      -- drop duplicates by id for good.
+      CREATE TABLE outbound (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        dead INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX outbound_pending ON outbound (endpoint, dead, id);
+      CREATE TABLE outbound_stats (endpoint TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (endpoint, name)) WITHOUT ROWID;
+      -- What was sent, per endpoint, stream and hour: the record of what left the site.
+      CREATE TABLE outbound_sent (endpoint TEXT NOT NULL, stream TEXT NOT NULL, hour INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (endpoint, stream, hour)) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

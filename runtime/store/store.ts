@@ -16,6 +16,8 @@ import { PointBuffer, qualityCode } from './point-buffer';
 import { alarmProblem, eventProblem } from './record-checks';
 import type { PurgeReport, PurgeRequest } from './purge';
 import { checkPurge, purgeRows, reclaimSpace } from './purge';
+import type { EndpointQueueStats, OutboundInput, OutboundRow, QueueBound } from './outbound-queue';
+import { OutboundQueue } from './outbound-queue';
 import type { DeleteCounts, RetentionOptions, RetentionSettings } from './retention';
 import { RetentionSchema, retentionCutoffs, runRetentionPass } from './retention';
 import { RowCounts } from './row-counts';
@@ -150,6 +152,22 @@ export interface Store extends HistoryService, AlarmService, EventService {
   stats(): StoreStats;
   /** Flushes and closes; later calls do nothing. */
   close(): void;
+  /** The uplink's outbound queue (see outbound-queue.ts). */
+  readonly outbound: OutboundApi;
+}
+
+/** The outbound queue as the uplink uses it: enqueue is buffered like history; the rest goes straight to the file. */
+export interface OutboundApi {
+  /** Each endpoint's bound, applied exactly when rows are written. */
+  configure(bounds: ReadonlyMap<string, QueueBound>): void;
+  enqueue(rows: readonly OutboundInput[]): void;
+  peek(endpoint: string, limit: number, afterId?: number): OutboundRow[];
+  ack(endpoint: string, rows: readonly Pick<OutboundRow, 'id' | 'stream'>[]): number;
+  refuse(endpoint: string, rows: readonly Pick<OutboundRow, 'id' | 'attempts'>[], reason: string, deadAfter: number): number;
+  expireOlder(endpoint: string, before: number): number;
+  deadLetters(endpoint: string, limit: number): (OutboundRow & { lastError: string | null })[];
+  retryDead(endpoint: string): number;
+  stats(): EndpointQueueStats[];
 }
 
 type PendingRecord = { readonly alarm: AlarmRecord } | { readonly event: SiteEvent };
@@ -231,6 +249,9 @@ export function createStore(options: StoreOptions): Store {
   const alarms = new AlarmLog(db, counts);
   const events = new EventLog(db, counts);
   const kv = new KvArea(db, counts);
+  const outbound = new OutboundQueue(db);
+  let outboundBounds: ReadonlyMap<string, QueueBound> = new Map();
+  let outboundPending: OutboundInput[] = [];
   const buffer = new PointBuffer(opts.maxPending);
   let records: PendingRecord[] = [];
 
@@ -273,7 +294,7 @@ export function createStore(options: StoreOptions): Store {
   }
 
   function scheduleFlush(): void {
-    if (closed || flushTimer !== undefined || (buffer.length === 0 && records.length === 0)) return;
+    if (closed || flushTimer !== undefined || (buffer.length === 0 && records.length === 0 && outboundPending.length === 0)) return;
     flushTimer = clock.setTimeout(() => {
       flushTimer = undefined;
       flush();
@@ -299,6 +320,7 @@ export function createStore(options: StoreOptions): Store {
   function flushOnce(): { points: number; alarms: number; events: number } {
     const points = buffer.peek(batchSize);
     const taken = records;
+    const takenOutbound = outboundPending;
     const fresh = registry.unpersisted();
     let nAlarms = 0;
     let nEvents = 0;
@@ -316,10 +338,12 @@ export function createStore(options: StoreOptions): Store {
           nEvents++;
         }
       }
+      if (takenOutbound.length > 0) outbound.enqueue(takenOutbound, outboundBounds, clock.now());
     });
     for (const e of fresh) e.persisted = true;
     buffer.discard(points.length);
     records = [];
+    outboundPending = [];
     stat.flushes++;
     stat.flushedPoints += points.length;
     stat.duplicatePoints += duplicates;
@@ -334,7 +358,7 @@ export function createStore(options: StoreOptions): Store {
     }
     const total = { points: 0, alarms: 0, events: 0 };
     try {
-      while (buffer.length > 0 || records.length > 0) {
+      while (buffer.length > 0 || records.length > 0 || outboundPending.length > 0) {
         const done = flushOnce();
         total.points += done.points;
         total.alarms += done.alarms;
@@ -389,8 +413,59 @@ export function createStore(options: StoreOptions): Store {
 
   /** Flushes before a read so an answer includes what was just written; a failure is already reported. */
   function settle(): void {
-    if (buffer.length > 0 || records.length > 0) flush();
+    if (buffer.length > 0 || records.length > 0 || outboundPending.length > 0) flush();
   }
+
+  /** A direct write of the outbound queue; a failure is reported like a flush failure and thrown. */
+  function outboundWrite<T>(what: Text, fn: () => T): T {
+    ensureOpen();
+    try {
+      return fn();
+    } catch (err) {
+      const error = writeError(err, what);
+      reportWriteFailure(error);
+      throw error;
+    }
+  }
+
+  const outboundApi: OutboundApi = {
+    configure(bounds) {
+      outboundBounds = bounds;
+    },
+    enqueue(rows) {
+      if (closed) {
+        droppedAfterClose += rows.length;
+        return;
+      }
+      for (const r of rows) outboundPending.push(r);
+      // While writes fail the buffer is bounded like the point buffer: the oldest go, counted.
+      const over = outboundPending.length - opts.maxPending;
+      if (over > 0) {
+        outboundPending.splice(0, over);
+        stat.droppedRecords += over;
+      }
+      if (outboundPending.length >= batchSize) flush();
+      else scheduleFlush();
+    },
+    peek(endpoint, limit, afterId) {
+      ensureOpen();
+      settle();
+      return outbound.peek(endpoint, limit, afterId);
+    },
+    ack: (endpoint, rows) => outboundWrite({ zh: '确认已上传的数据', en: 'acknowledging sent data' }, () => outbound.ack(endpoint, rows, clock.now())),
+    refuse: (endpoint, rows, reason, deadAfter) => outboundWrite({ zh: '记录被拒收的数据', en: 'recording refused data' }, () => outbound.refuse(endpoint, rows, reason, deadAfter)),
+    expireOlder: (endpoint, before) => outboundWrite({ zh: '清除过期的待上传数据', en: 'expiring old outbound data' }, () => outbound.expireOlder(endpoint, before)),
+    deadLetters(endpoint, limit) {
+      ensureOpen();
+      return outbound.deadLetters(endpoint, limit);
+    },
+    retryDead: (endpoint) => outboundWrite({ zh: '重新排队被搁置的数据', en: 'requeueing set-aside data' }, () => outbound.retryDead(endpoint)),
+    stats() {
+      ensureOpen();
+      settle();
+      return outbound.stats();
+    },
+  };
 
   function horizons() {
     const c = retentionCutoffs(clock.now(), retention);
@@ -681,6 +756,8 @@ export function createStore(options: StoreOptions): Store {
       retentionTimer = undefined;
       db.close();
     },
+
+    outbound: outboundApi,
   };
 
   armRetention();

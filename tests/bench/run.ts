@@ -5,11 +5,13 @@ import os from 'node:os';
 import { deployBench } from './deploy.bench';
 import { engineBench } from './engine.bench';
 import { modbusBench } from './modbus.bench';
+import { replicateBench } from './replicate.bench';
 import { storeBench } from './store.bench';
 
 const benches: Record<string, () => Promise<Record<string, string>>> = {
   engine: engineBench,
   modbus: modbusBench,
+  replicate: replicateBench,
   store: async () => ({ ...(await storeBench()), ...(await deployBench()) }),
 };
 
