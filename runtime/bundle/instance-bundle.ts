@@ -29,8 +29,9 @@ export function buildInstanceBundle(template: Template, instance: unknown, profi
     sequence: o.sequence,
     site,
     source: { kind: 'instance', template: c.template, instanceHash: instanceHash(instance) },
-    flows: [...c.flows],
-    devices: c.devices.map((g) => ({ group: g.group, profile: g.profile, entries: g.entries.map((e) => e.name) })),
+    flows: [...c.portableFlows],
+    devices: c.devices.map((g) => ({ group: g.group, profile: g.profile, entries: g.entries.map((e) => ({ ...e })) })),
+    profiles: [...c.profiles],
     dashboards: [...c.dashboards],
     createdAt: o.createdAt,
   };

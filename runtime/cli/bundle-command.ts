@@ -101,6 +101,7 @@ export function bundleCommand(input: string, o: BundleOptions, print: (line: str
     source: { kind: 'flows', files: files.map((f) => basename(f)) },
     flows,
     devices: [],
+    profiles: [],
     dashboards: [],
     createdAt: createdAt(),
   };

@@ -17,6 +17,7 @@ export type ProfileLookup = (id: string) => DeviceProfile | undefined;
 export interface ResolvedDeviceGroup {
   readonly group: string;
   readonly profile: string;
+  /** The group's devices; `profile` is the profile's id (the profile travels once, in `profiles`). */
   readonly entries: readonly DeviceEntry[];
 }
 
@@ -25,8 +26,13 @@ export interface ResolvedContent {
   readonly template: string;
   readonly scenarios: readonly string[];
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** Ready to run: every device group filled in, each device with its whole profile. */
   readonly flows: readonly Record<string, unknown>[];
+  /** As a bundle carries them: parameters filled in, `$deviceGroup` references kept. */
+  readonly portableFlows: readonly Record<string, unknown>[];
   readonly devices: readonly ResolvedDeviceGroup[];
+  /** Every profile the device groups use, once. */
+  readonly profiles: readonly DeviceProfile[];
   readonly dashboards: readonly Record<string, unknown>[];
 }
 
@@ -264,6 +270,7 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
 
   const devices: ResolvedDeviceGroup[] = [];
   const groupEntries = new Map<string, DeviceEntry[]>();
+  const usedProfiles = new Map<string, DeviceProfile>();
   const names = new Map<string, string>();
   for (const key of Object.keys(instance.devices)) {
     if (!template.deviceGroups.some((g) => g.key === key)) {
@@ -293,7 +300,8 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
         problems.push(problem('profile-from-group', [...path, 'profile'], { zh: '设备模型由设备组决定，不能逐台指定', en: 'the profile comes from the device group; a device cannot set its own' }));
         return;
       }
-      const r = DeviceEntrySchema.safeParse({ ...entry, profile }, { reportInput: true });
+      // Checked with the profile's id: the profile itself was checked once, not once a device.
+      const r = DeviceEntrySchema.safeParse({ ...entry, profile: g.profile }, { reportInput: true });
       if (!r.success) {
         problems.push(...zodProblems(r.error, path, 'invalid-device'));
         return;
@@ -306,8 +314,9 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
       names.set(r.data.name, `devices.${g.key}[${i}]`);
       resolved.push(r.data);
     });
-    groupEntries.set(g.key, resolved);
+    groupEntries.set(g.key, resolved.map((e) => ({ ...e, profile })));
     devices.push({ group: g.key, profile: g.profile, entries: resolved });
+    usedProfiles.set(g.profile, profile);
   }
   if (hasErrors(problems)) return { ok: false, problems };
 
@@ -323,7 +332,8 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
     })] };
   }
   const scenarios = (doc as { scenarios: Scenario[] }).scenarios;
-  const flows = scenarios.map((s) => substitute(s.flow, (ref) => (ref.kind === 'param' ? values[ref.key] : groupEntries.get(ref.key))) as Record<string, unknown>);
+  const portableFlows = scenarios.map((s) => substitute(s.flow, (ref) => (ref.kind === 'param' ? values[ref.key] : { $deviceGroup: ref.key })) as Record<string, unknown>);
+  const flows = portableFlows.map((f) => substitute(f, (ref) => (ref.kind === 'deviceGroup' ? groupEntries.get(ref.key) : { $param: ref.key })) as Record<string, unknown>);
   flows.forEach((flow, i) => {
     for (const p of validateFlow(flow, catalog).problems) problems.push({ ...p, path: ['scenarios', scenarios[i]!.key, 'flow', ...p.path], at: `scenarios.${scenarios[i]!.key}.flow.${p.at}` });
   });
@@ -336,7 +346,9 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
       scenarios: scenarios.map((s) => s.key),
       parameters: values,
       flows,
+      portableFlows,
       devices,
+      profiles: [...usedProfiles.keys()].sort().map((id) => usedProfiles.get(id)!),
       dashboards: scenarios.map((s) => ({ scenario: s.key, title: s.title, ...s.dashboard })),
     },
   };

@@ -8,7 +8,7 @@ import type { DeviceManager, DeviceStatus } from '../devices/manager';
 import type { Engine, EngineEvent, NodeStateStore, NodeStats } from '../engine/engine';
 import { EngineDeployError, createEngine } from '../engine/engine';
 import type { Bundle, JsonPath, Problem, Text } from '../model';
-import { problem, validateFlow } from '../model';
+import { materializeFlows, problem, validateFlow } from '../model';
 import type { DataDir } from './data-dir';
 import { ensureDataDir, writeFileAtomic } from './data-dir';
 import type { DeploymentRecord, DeploymentState } from './deployment-state';
@@ -86,6 +86,8 @@ export interface SiteRuntime {
 
 interface Checked {
   readonly bundle: Bundle;
+  /** The bundle's flows with their device groups filled in: what the engine runs. */
+  readonly flows: readonly unknown[];
   readonly hash: string;
   readonly keyId: string;
   readonly envelope: unknown;
@@ -114,10 +116,12 @@ export function checkBundleForSite(envelope: unknown, dir: DataDir, state: Deplo
       en: `sequence ${bundle.sequence} is not above ${state.lastSequence}, the last this site accepted: a replayed or outdated bundle`,
     })]);
   }
+  const materialized = materializeFlows(bundle);
+  if (!materialized.ok) throw new DeployRejected(422, 'invalid-flows', materialized.problems);
   const problems: Problem[] = [];
-  bundle.flows.forEach((flow, i) => problems.push(...under(['bundle', 'flows', i], validateFlow(flow, registry).problems)));
+  materialized.flows.forEach((flow, i) => problems.push(...under(['bundle', 'flows', i], validateFlow(flow, registry).problems)));
   if (problems.some((p) => p.severity === 'error')) throw new DeployRejected(422, 'invalid-flows', problems);
-  return { bundle, hash: verified.hash, keyId: verified.keyId, envelope };
+  return { bundle, flows: materialized.flows, hash: verified.hash, keyId: verified.keyId, envelope };
 }
 
 /**
@@ -167,7 +171,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
     return record.status === 'probation' && probationUntil !== undefined ? { ...out, probationUntil } : out;
   }
 
-  async function startEngine(bundle: Bundle): Promise<Engine> {
+  async function startEngine({ bundle, flows }: Pick<Checked, 'bundle' | 'flows'>): Promise<Engine> {
     const engine = createEngine({
       registry,
       clock,
@@ -176,7 +180,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       stateStore: store,
     });
     try {
-      await engine.deploy(bundle.flows);
+      await engine.deploy(flows);
     } catch (err) {
       if (err instanceof EngineDeployError) throw new DeployRejected(422, 'start-failed', under(['bundle'], err.problems));
       throw err;
@@ -250,7 +254,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
     }
     try {
       const checked = checkBundleForSite(readEnvelope(target.sequence), dir, state, registry, { resuming: true });
-      const engine = await startEngine(checked.bundle);
+      const engine = await startEngine(checked);
       record.status = 'reverted';
       record.reason = reason;
       await activate(engine, target, false);
@@ -283,7 +287,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
     state.history.push(record);
     let engine: Engine;
     try {
-      engine = await startEngine(checked.bundle);
+      engine = await startEngine(checked);
     } catch (err) {
       record.status = 'failed';
       record.endedAt = clock.now();
@@ -315,7 +319,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       })]);
     }
     const checked = checkBundleForSite(readEnvelope(target.sequence), dir, state, registry, { resuming: true });
-    const engine = await startEngine(checked.bundle);
+    const engine = await startEngine(checked);
     if (active) active.status = 'rolled-back';
     await activate(engine, target, false);
     logEvent('deployment-rolled-back', { from: active?.sequence, to: target.sequence });
@@ -343,7 +347,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
         tried.add(record.sequence);
         try {
           const checked = checkBundleForSite(readEnvelope(record.sequence), dir, state, registry, { resuming: true, warn: (m) => logger.warn(m) });
-          const engine = await startEngine(checked.bundle);
+          const engine = await startEngine(checked);
           // A bundle that never proved itself (offline deploy, or a crash during probation) gets its probation now.
           await activate(engine, record, record.healthyAt === undefined);
           logEvent('deployment-resumed', { sequence: record.sequence, id: record.id });

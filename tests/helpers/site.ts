@@ -39,7 +39,7 @@ export function makeSigner(folder = mkdtempSync(join(tmpdir(), 'kaiwu-keys-'))):
     publicFile,
     privateFile,
     sign: (flows, sequence, over = {}) => signBundle({
-      schemaVersion: 1, id: `test-site-${sequence}`, sequence, site: 'test-site', source: { kind: 'flows' }, flows, devices: [], dashboards: [],
+      schemaVersion: 1, id: `test-site-${sequence}`, sequence, site: 'test-site', source: { kind: 'flows' }, flows, devices: [], profiles: [], dashboards: [],
       createdAt: new Date(0).toISOString(), ...over,
     }, key),
   };

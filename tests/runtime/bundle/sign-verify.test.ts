@@ -20,6 +20,7 @@ const bundle = (over: Partial<Bundle> = {}): Bundle => ({
   source: { kind: 'flows', files: ['a.json'] },
   flows: [flowOf('a', [{ id: 'r', type: 'rule' }])],
   devices: [],
+  profiles: [],
   dashboards: [],
   createdAt: '2026-11-26T00:00:00.000Z',
   ...over,
