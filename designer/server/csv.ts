@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import type { Text } from '../../runtime/model';
 
 export interface CsvRecord {
@@ -13,110 +14,56 @@ export interface CsvError {
   readonly message: Text;
 }
 
+const MESSAGES: Record<string, Text> = {
+  MissingQuotes: { zh: '引号没有闭合（从这里开始的字段一直到文件末尾）', en: 'unclosed quote (the field starting here runs to the end of the file)' },
+  InvalidQuotes: { zh: '右引号后还有字符；字段中的引号应写成两个引号 ""', en: 'characters after a closing quote; a quote inside a field is written as two quotes ""' },
+  TooFewFields: { zh: '这一行的列数少于表头', en: 'this line has fewer columns than the header' },
+  TooManyFields: { zh: '这一行的列数多于表头', en: 'this line has more columns than the header' },
+};
+
 /**
- * Parses CSV as RFC 4180 describes it, as spreadsheets export it: fields in double quotes may
- * hold the delimiter, line breaks and doubled quotes; CRLF, LF or CR end a line; a byte-order
- * mark is dropped; blank lines are skipped; unquoted fields are trimmed. The delimiter is a
- * comma unless the first line has none and has tabs or semicolons (some Excel locales).
- * Every error is reported with its line and column; parsing goes on after one.
+ * Parses CSV as spreadsheets export it (RFC 4180 with Papa Parse): quoted fields may hold the
+ * delimiter, line breaks and doubled quotes; a byte-order mark is dropped; blank lines are
+ * skipped; unquoted fields are trimmed; the delimiter is a comma, a tab or a semicolon (some
+ * Excel locales), whichever the file uses. Errors carry their line and column. Like most
+ * spreadsheets, a stray quote inside an unquoted field is kept as a character.
  */
 export function parseCsv(input: string): { records: CsvRecord[]; errors: CsvError[] } {
-  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
-  const firstLine = text.slice(0, text.search(/\r|\n|$/));
-  const delimiter = firstLine.includes(',') ? ',' : firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',';
+  // One kind of line break: exports mix CRLF rows with LF inside quoted cells.
+  const text = (input.startsWith('\uFEFF') ? input.slice(1) : input).replace(/\r\n?/g, '\n');
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const position = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
   const records: CsvRecord[] = [];
   const errors: CsvError[] = [];
-  let line = 1;
-  let lineStart = 0;
-  let i = 0;
-  let cells: string[] = [];
-  let recordLine = 1;
-  let field = '';
-  let quoted = false;
-  let anyContent = false;
-
-  const endField = () => {
-    cells.push(quoted ? field : field.trim());
-    if (field.trim() !== '' || quoted) anyContent = true;
-    field = '';
-    quoted = false;
-  };
-  const endRecord = () => {
-    endField();
-    if (anyContent) records.push({ line: recordLine, cells });
-    cells = [];
-    anyContent = false;
-  };
-  const newline = (at: number) => {
-    line += 1;
-    lineStart = at;
-  };
-
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"' && field.trim() === '' && !quoted) {
-      // A quoted field: read to the closing quote.
-      quoted = true;
-      field = '';
-      const openLine = line;
-      const openColumn = i - lineStart + 1;
-      i += 1;
-      let closed = false;
-      while (i < text.length) {
-        const d = text[i]!;
-        if (d === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i += 1;
-          break;
-        }
-        if (d === '\r' || d === '\n') {
-          field += d === '\r' && text[i + 1] === '\n' ? '\r\n' : d;
-          i += d === '\r' && text[i + 1] === '\n' ? 2 : 1;
-          newline(i);
-          continue;
-        }
-        field += d;
-        i += 1;
+  let start = 0;
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: 'greedy',
+    newline: '\n',
+    delimitersToGuess: [',', '\t', ';'],
+    step: (row) => {
+      // The record begins at its first character that is not a blank line before it.
+      let at = start;
+      while (at < text.length && text[at] === '\n') at++;
+      start = row.meta.cursor;
+      records.push({ line: position(at).line, cells: row.data.map((c) => c.trim()) });
+      for (const e of row.errors) {
+        if (e.type === 'Delimiter') continue;
+        const where = position(e.index ?? at);
+        errors.push({ ...where, message: MESSAGES[e.code] ?? { zh: `CSV 格式错误：${e.message}`, en: `CSV error: ${e.message}` } });
       }
-      if (!closed) {
-        errors.push({ line: openLine, column: openColumn, message: { zh: '引号没有闭合（从这里开始的字段一直到文件末尾）', en: 'unclosed quote (the field starting here runs to the end of the file)' } });
-        // The rest of the file is one broken field: nothing after it can be trusted as rows.
-        return { records, errors };
-      }
-      // After the closing quote only spaces, a delimiter or the end of the line may follow.
-      let stray = false;
-      while (i < text.length && text[i] !== delimiter && text[i] !== '\r' && text[i] !== '\n') {
-        if (text[i] !== ' ' && text[i] !== '\t' && !stray) {
-          stray = true;
-          errors.push({ line, column: i - lineStart + 1, message: { zh: '右引号后还有字符；字段中的引号应写成两个引号 ""', en: 'characters after a closing quote; a quote inside a field is written as two quotes ""' } });
-        }
-        i += 1;
-      }
-      continue;
-    }
-    if (c === delimiter) {
-      endField();
-      i += 1;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      newline(i);
-      recordLine = line;
-      continue;
-    }
-    if (c === '"') {
-      errors.push({ line, column: i - lineStart + 1, message: { zh: '未加引号的字段中出现引号；含引号、逗号或换行的字段应整体加引号', en: 'a quote inside an unquoted field; quote the whole field when it holds quotes, commas or line breaks' } });
-    }
-    field += c;
-    i += 1;
-  }
-  if (field !== '' || quoted || cells.length > 0) endRecord();
+    },
+  });
+  // An unclosed quote swallows the rest of the file: the broken record is not a row.
+  if (errors.some((e) => e.message === MESSAGES.MissingQuotes)) records.pop();
   return { records, errors };
 }
