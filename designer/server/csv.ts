@@ -58,7 +58,9 @@ export function parseCsv(input: string): { records: CsvRecord[]; errors: CsvErro
       records.push({ line: position(at).line, cells: row.data.map((c) => c.trim()) });
       for (const e of row.errors) {
         if (e.type === 'Delimiter') continue;
-        const where = position(e.index ?? at);
+        // Papa Parse points just past the opening quote; a person looks for the quote itself.
+        const index = e.index === undefined ? at : e.type === 'Quotes' && text[e.index - 1] === '"' ? e.index - 1 : e.index;
+        const where = position(index);
         errors.push({ ...where, message: MESSAGES[e.code] ?? { zh: `CSV 格式错误：${e.message}`, en: `CSV error: ${e.message}` } });
       }
     },

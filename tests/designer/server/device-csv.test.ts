@@ -23,8 +23,8 @@ describe('CSV as spreadsheets write it', () => {
 
   it('reports quoting mistakes with their line and column', () => {
     expect(parseCsv('name,host\nlo"om,10.0.0.1\n"loom-2"x,10.0.0.2\n').errors.map((e) => [e.line, e.column, e.message.en])).toEqual([
-      [3, 2, 'characters after a closing quote; a quote inside a field is written as two quotes ""'],
-      [3, 2, 'unclosed quote (the field starting here runs to the end of the file)'],
+      [3, 1, 'characters after a closing quote; a quote inside a field is written as two quotes ""'],
+      [3, 1, 'unclosed quote (the field starting here runs to the end of the file)'],
     ]);
     expect(parseCsv('name,host\nloom-1,"10.0.0.1\nloom-2,10.0.0.2\n').errors).toEqual([{ line: 2, column: 8, message: expect.objectContaining({ zh: expect.stringContaining('引号没有闭合') }) }]);
   });
