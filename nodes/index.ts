@@ -10,3 +10,6 @@ export { history } from './store/history/runtime';
 export { oee } from './kpi/oee/runtime';
 export { modbusRead } from './devices/modbus-read/runtime';
 export { modbusWrite } from './devices/modbus-write/runtime';
+export { mqttOut } from './uplink/mqtt-out/runtime';
+export { httpOut } from './uplink/http-out/runtime';
+export { mqttIn } from './uplink/mqtt-in/runtime';

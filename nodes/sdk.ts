@@ -292,6 +292,31 @@ export interface NodeStateService {
   save(value: unknown): void;
 }
 
+/** A command from the platform, received on an uplink endpoint. */
+export interface UplinkCommand {
+  readonly endpoint: string;
+  readonly topic: string;
+  readonly payload: unknown;
+  readonly receivedAt: number;
+}
+
+/**
+ * The site's link to its cloud platform. Only what the bundle's uplink policy names may leave:
+ * anything else is refused (and counted), never queued.
+ */
+export interface UplinkService {
+  /**
+   * Queues messages for an endpoint; each goes only if a stream of the policy lets its series
+   * (device, topic as tag) go there at this granularity. Queued messages are stored and sent
+   * in order, at least once, however long the link is down.
+   */
+  send(endpoint: string, msgs: readonly Message[], granularity: 'raw' | '1m' | '1h' | 'kpi'): { queued: number; refused: number; reason?: Text };
+  /** Commands on a topic the endpoint allows (the policy's `commands`); throws NodeError if it does not. */
+  subscribe(endpoint: string, topic: string, listener: (command: UplinkCommand) => void): () => void;
+  /** The kind of an endpoint of the policy, or undefined when the policy has no such endpoint. */
+  endpointKind(endpoint: string): 'mqtt' | 'http' | undefined;
+}
+
 /** Services the site offers. A node asks for what it needs with {@link requireService}. */
 export interface NodeServices {
   readonly sandbox?: SandboxService;
@@ -301,6 +326,7 @@ export interface NodeServices {
   readonly alarms?: AlarmService;
   readonly events?: EventService;
   readonly state?: NodeStateService;
+  readonly uplink?: UplinkService;
   readonly devices?: DeviceService;
 }
 

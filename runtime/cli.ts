@@ -125,6 +125,21 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       code = await probeCommand({ lang: lang(), ...opts } as Parameters<typeof probeCommand>[0], out);
     });
 
+  program.command('secret')
+    .description('set or remove a site secret (an uplink password or token) that bundles name')
+    .argument('<action>', 'set or remove')
+    .argument('<name>')
+    .requiredOption('--data <dir>', "the runtime's data folder")
+    .option('--value <value>', 'the value (default: read from stdin)')
+    .action(async (action: string, name: string, opts: { data: string; value?: string }) => {
+      if (action !== 'set' && action !== 'remove') {
+        out(lang() === 'zh' ? 'action 应为 set 或 remove' : 'action must be set or remove');
+        code = 2;
+        return;
+      }
+      code = await (await import('./cli/secret-command')).secretCommand(action, name, { data: opts.data, lang: lang(), ...(opts.value !== undefined ? { value: opts.value } : {}) }, out);
+    });
+
   program.command('keygen')
     .description('make an Ed25519 signing key pair: <out>.key (private) and <out>.pub')
     .requiredOption('--out <path>', 'path without extension, e.g. keys/studio')

@@ -8,6 +8,8 @@ import { acquireLock, dataDir, ensureDataDir } from '../site/data-dir';
 import { createSiteRuntime } from '../site/site-runtime';
 import { createStore } from '../store/store';
 import { createDeviceManager } from '../devices/manager';
+import { createUplink } from '../uplink/uplink';
+import { readSecret } from '../site/secrets';
 import { VERSION } from '../version';
 import { untilSignal } from './signals';
 
@@ -40,7 +42,14 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
   const store = createStore({ file: dir.database, logger: logger.child({ part: 'store' }) });
   const devices = createDeviceManager({ events: store, logger: logger.child({ part: 'devices' }) });
   devices.start();
-  const site = createSiteRuntime({ dir, registry: createNodeRegistry(), store, logger, devices, probationMs: o.probationSec * 1000, ...(o.site ? { site: o.site } : {}) });
+  // The site id is the runtime's once a bundle pinned it; until then nothing is deployed and nothing goes up.
+  let siteId = o.site ?? 'unpinned';
+  const uplink = createUplink({ store, site: () => siteId, logger: logger.child({ part: 'uplink' }), secrets: (name) => readSecret(dir, name) });
+  const site = createSiteRuntime({ dir, registry: createNodeRegistry(), store, logger, devices, uplink, probationMs: o.probationSec * 1000, ...(o.site ? { site: o.site } : {}) });
+  site.subscribe((e) => {
+    if (e.type === 'deployment') siteId = site.status().site ?? siteId;
+  });
+  siteId = site.status().site ?? siteId;
   await site.start();
   const app = createApp({ site, queries: store, token, logger, version: VERSION });
   const server = app.listen(o.port, o.host);
@@ -61,6 +70,7 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
   server.close();
   server.closeAllConnections();
   await site.stop();
+  await uplink.stop();
   await devices.stop();
   store.close();
   release();

@@ -15,3 +15,4 @@ export * from './instance';
 export * from './resolve-instance';
 export * from './upgrade-plan';
 export * from './industry-catalog';
+export * from './uplink-policy';

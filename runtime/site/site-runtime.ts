@@ -7,8 +7,10 @@ import { createSystemClock } from '../engine/clock';
 import type { DeviceManager, DeviceStatus } from '../devices/manager';
 import type { Engine, EngineEvent, NodeStateStore, NodeStats } from '../engine/engine';
 import { EngineDeployError, createEngine } from '../engine/engine';
-import type { Bundle, JsonPath, Problem, Text } from '../model';
-import { materializeFlows, problem, validateFlow } from '../model';
+import type { Bundle, CheckedFlow, JsonPath, Problem, Text } from '../model';
+import { checkUplinkPolicy, materializeFlows, problem, validateFlow } from '../model';
+import type { UplinkPolicy } from '../model';
+import type { EndpointStatus, Uplink } from '../uplink/uplink';
 import type { DataDir } from './data-dir';
 import { ensureDataDir, writeFileAtomic } from './data-dir';
 import type { DeploymentRecord, DeploymentState } from './deployment-state';
@@ -52,6 +54,8 @@ export interface SiteStatus {
   readonly nodes: NodeStats[];
   /** Each device's health, endpoint and last poll. */
   readonly devices: readonly DeviceStatus[];
+  /** Each uplink endpoint: connected, backlog, lag, dropped, set aside, sent. */
+  readonly uplink: readonly EndpointStatus[];
   /** Rows, pending writes, write errors (a full disk shows here) and file sizes. */
   readonly store: unknown;
 }
@@ -71,6 +75,8 @@ export interface SiteRuntimeOptions {
    * flows, so polling has no gap. Started by the caller.
    */
   readonly devices?: DeviceManager;
+  /** The site's uplink, which also outlives deployments: each one brings its policy. */
+  readonly uplink?: Uplink;
 }
 
 export interface SiteRuntime {
@@ -82,12 +88,26 @@ export interface SiteRuntime {
   deployments(): readonly DeploymentRecord[];
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   stop(): Promise<void>;
+
+  // For the site dashboard (runtime/server/dashboard-routes.ts): read-only views of what runs.
+  /** The running deployment's dashboard pages and flows (config parsed); null when nothing runs. */
+  dashboardSource(): DashboardSource | null;
+  /** A node's live view (its `inspect()`) in the running deployment; undefined when there is none. */
+  inspect(flowId: string, nodeId: string): unknown;
+}
+
+export interface DashboardSource {
+  readonly sequence: number;
+  /** The bundle's `dashboards`: one page per scenario, in the order of `flows`. */
+  readonly dashboards: readonly unknown[];
+  readonly flows: readonly CheckedFlow[];
 }
 
 interface Checked {
   readonly bundle: Bundle;
   /** The bundle's flows with their device groups filled in: what the engine runs. */
   readonly flows: readonly unknown[];
+  readonly uplink: UplinkPolicy;
   readonly hash: string;
   readonly keyId: string;
   readonly envelope: unknown;
@@ -116,12 +136,14 @@ export function checkBundleForSite(envelope: unknown, dir: DataDir, state: Deplo
       en: `sequence ${bundle.sequence} is not above ${state.lastSequence}, the last this site accepted: a replayed or outdated bundle`,
     })]);
   }
+  const uplink = checkUplinkPolicy(bundle.uplink);
+  if (!uplink.ok) throw new DeployRejected(422, 'invalid-uplink', uplink.problems);
   const materialized = materializeFlows(bundle);
   if (!materialized.ok) throw new DeployRejected(422, 'invalid-flows', materialized.problems);
   const problems: Problem[] = [];
   materialized.flows.forEach((flow, i) => problems.push(...under(['bundle', 'flows', i], validateFlow(flow, registry).problems)));
   if (problems.some((p) => p.severity === 'error')) throw new DeployRejected(422, 'invalid-flows', problems);
-  return { bundle, flows: materialized.flows, hash: verified.hash, keyId: verified.keyId, envelope };
+  return { bundle, flows: materialized.flows, uplink: uplink.policy, hash: verified.hash, keyId: verified.keyId, envelope };
 }
 
 /**
@@ -138,11 +160,12 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
   if (state.site === null && options.site) state.site = options.site;
   const startedAt = clock.now();
   const listeners = new Set<(e: RuntimeEvent) => void>();
-  let current: { engine: Engine; record: DeploymentRecord; off: () => void } | undefined;
+  let current: { engine: Engine; record: DeploymentRecord; uplink: UplinkPolicy; off: () => void } | undefined;
   let probationTimer: unknown;
   let probationUntil: number | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let dashboards: { sequence: number; list: readonly unknown[] } | undefined;
 
   const emit = (e: RuntimeEvent) => {
     for (const l of listeners) {
@@ -171,17 +194,27 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
     return record.status === 'probation' && probationUntil !== undefined ? { ...out, probationUntil } : out;
   }
 
-  async function startEngine({ bundle, flows }: Pick<Checked, 'bundle' | 'flows'>): Promise<Engine> {
+  async function startEngine({ bundle, flows, uplink }: Pick<Checked, 'bundle' | 'flows' | 'uplink'>): Promise<Engine> {
+    // The uplink takes the new policy first: its nodes find their endpoints when they start.
+    await options.uplink?.configure(uplink);
     const engine = createEngine({
       registry,
       clock,
       logger: logger.child({ deployment: bundle.sequence }),
-      services: { history: store, alarms: store, events: store, ...(options.devices ? { devices: options.devices } : {}) },
+      services: {
+        history: store,
+        alarms: store,
+        events: store,
+        ...(options.devices ? { devices: options.devices } : {}),
+        ...(options.uplink ? { uplink: options.uplink } : {}),
+      },
       stateStore: store,
     });
     try {
       await engine.deploy(flows);
     } catch (err) {
+      // The running deployment keeps its own policy.
+      await options.uplink?.configure(current?.uplink);
       if (err instanceof EngineDeployError) throw new DeployRejected(422, 'start-failed', under(['bundle'], err.problems));
       throw err;
     }
@@ -199,7 +232,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
   }
 
   /** Makes `engine` the running deployment and stops the one before it. */
-  async function activate(engine: Engine, record: DeploymentRecord, probation: boolean): Promise<void> {
+  async function activate(engine: Engine, record: DeploymentRecord, probation: boolean, uplink: UplinkPolicy): Promise<void> {
     const previous = current;
     clearProbation();
     const off = engine.subscribe((event) => {
@@ -209,7 +242,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
         if (record.status === 'probation') void serial(() => revert(record, { zh: `试运行期间节点 ${event.flowId}/${event.nodeId} 出错：${event.error}`, en: `node ${event.flowId}/${event.nodeId} failed during probation: ${event.error}` }));
       }
     });
-    current = { engine, record, off };
+    current = { engine, record, uplink, off };
     record.activatedAt = clock.now();
     record.status = probation ? 'probation' : 'active';
     state.active = record.sequence;
@@ -257,7 +290,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       const engine = await startEngine(checked);
       record.status = 'reverted';
       record.reason = reason;
-      await activate(engine, target, false);
+      await activate(engine, target, false, checked.uplink);
       logEvent('deployment-reverted', { from: record.sequence, to: target.sequence, reason: reason.en });
       emit({ type: 'deployment', event: 'reverted', sequence: record.sequence, id: record.id, reason, at: clock.now() });
     } catch (err) {
@@ -299,7 +332,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       throw err instanceof DeployRejected ? err : new DeployRejected(422, 'start-failed', problems);
     }
     try {
-      await activate(engine, record, true);
+      await activate(engine, record, true, checked.uplink);
     } catch (err) {
       await engine.stop();
       throw storageError(err);
@@ -321,7 +354,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
     const checked = checkBundleForSite(readEnvelope(target.sequence), dir, state, registry, { resuming: true });
     const engine = await startEngine(checked);
     if (active) active.status = 'rolled-back';
-    await activate(engine, target, false);
+    await activate(engine, target, false, checked.uplink);
     logEvent('deployment-rolled-back', { from: active?.sequence, to: target.sequence });
     if (active) emit({ type: 'deployment', event: 'rolled-back', sequence: active.sequence, id: active.id, at: clock.now() });
     return summary(target);
@@ -349,7 +382,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
           const checked = checkBundleForSite(readEnvelope(record.sequence), dir, state, registry, { resuming: true, warn: (m) => logger.warn(m) });
           const engine = await startEngine(checked);
           // A bundle that never proved itself (offline deploy, or a crash during probation) gets its probation now.
-          await activate(engine, record, record.healthyAt === undefined);
+          await activate(engine, record, record.healthyAt === undefined, checked.uplink);
           logEvent('deployment-resumed', { sequence: record.sequence, id: record.id });
           return;
         } catch (err) {
@@ -380,6 +413,7 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
         lastSequence: state.lastSequence,
         nodes: current?.engine.stats() ?? [],
         devices: options.devices?.status() ?? [],
+        uplink: options.uplink?.status() ?? [],
         store: store.stats(),
       };
     },
@@ -388,6 +422,17 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    dashboardSource() {
+      if (!current) return null;
+      const { sequence } = current.record;
+      // Read once per deployment: the envelope on disk is the one this engine was started from.
+      if (dashboards?.sequence !== sequence) {
+        const bundle = (readEnvelope(sequence) as { bundle?: { dashboards?: unknown } }).bundle;
+        dashboards = { sequence, list: Array.isArray(bundle?.dashboards) ? bundle.dashboards : [] };
+      }
+      return { sequence, dashboards: dashboards.list, flows: current.engine.flows };
+    },
+    inspect: (flowId, nodeId) => current?.engine.inspect(flowId, nodeId),
     stop: () => serial(async () => {
       stopped = true;
       clearProbation();

@@ -11,7 +11,9 @@ export interface QueueBound {
 export interface OutboundInput {
   readonly endpoint: string;
   readonly stream: string;
-  /** The message as the receiver gets it (JSON text). */
+  /** Where it goes on the receiver (an MQTT topic); empty when the endpoint has none. */
+  readonly topic: string;
+  /** The message as the receiver gets it (JSON text of an object, without its id). */
   readonly body: string;
 }
 
@@ -19,6 +21,7 @@ export interface OutboundRow {
   readonly id: number;
   readonly endpoint: string;
   readonly stream: string;
+  readonly topic: string;
   readonly createdAt: number;
   readonly body: string;
   readonly attempts: number;
@@ -61,10 +64,10 @@ export class OutboundQueue {
   private readonly pending = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare('INSERT INTO outbound (endpoint, stream, created_at, body) VALUES (?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO outbound (endpoint, stream, topic, created_at, body) VALUES (?, ?, ?, ?, ?)');
     this.countPending = db.prepare('SELECT endpoint, count(*) AS n FROM outbound WHERE dead = 0 GROUP BY endpoint');
     this.dropOldest = db.prepare('DELETE FROM outbound WHERE id IN (SELECT id FROM outbound WHERE endpoint = ? AND dead = 0 ORDER BY id LIMIT ?)');
-    this.peekRows = db.prepare('SELECT id, endpoint, stream, created_at AS createdAt, body, attempts FROM outbound WHERE endpoint = ? AND dead = 0 AND id > ? ORDER BY id LIMIT ?');
+    this.peekRows = db.prepare('SELECT id, endpoint, stream, topic, created_at AS createdAt, body, attempts FROM outbound WHERE endpoint = ? AND dead = 0 AND id > ? ORDER BY id LIMIT ?');
     this.deleteRow = db.prepare('DELETE FROM outbound WHERE id = ? AND dead = 0');
     this.bump = db.prepare('UPDATE outbound SET attempts = attempts + 1, last_error = ? WHERE id = ?');
     this.bury = db.prepare('UPDATE outbound SET dead = 1, attempts = attempts + 1, last_error = ? WHERE id = ?');
@@ -73,7 +76,7 @@ export class OutboundQueue {
     this.statsRows = db.prepare('SELECT endpoint, name, n FROM outbound_stats');
     this.oldest = db.prepare('SELECT min(created_at) FROM outbound WHERE endpoint = ? AND dead = 0').pluck();
     this.countDead = db.prepare('SELECT count(*) FROM outbound WHERE endpoint = ? AND dead = 1').pluck();
-    this.deadRows = db.prepare('SELECT id, endpoint, stream, created_at AS createdAt, body, attempts, last_error AS lastError FROM outbound WHERE endpoint = ? AND dead = 1 ORDER BY id LIMIT ?');
+    this.deadRows = db.prepare('SELECT id, endpoint, stream, topic, created_at AS createdAt, body, attempts, last_error AS lastError FROM outbound WHERE endpoint = ? AND dead = 1 ORDER BY id LIMIT ?');
     this.revive = db.prepare('UPDATE outbound SET dead = 0, attempts = 0 WHERE endpoint = ? AND dead = 1');
     this.logSent = db.prepare('INSERT INTO outbound_sent (endpoint, stream, hour, n) VALUES (?, ?, ?, ?) ON CONFLICT (endpoint, stream, hour) DO UPDATE SET n = n + excluded.n');
     for (const r of this.countPending.all() as { endpoint: string; n: number }[]) this.pending.set(r.endpoint, r.n);
@@ -115,7 +118,7 @@ export class OutboundQueue {
           pending -= removed;
         }
       }
-      for (const r of take) this.insert.run(endpoint, r.stream, now, r.body);
+      for (const r of take) this.insert.run(endpoint, r.stream, r.topic, now, r.body);
       added += take.length;
       this.pending.set(endpoint, pending + take.length);
     }

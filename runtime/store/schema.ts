@@ -103,6 +103,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         endpoint TEXT NOT NULL,
         stream TEXT NOT NULL,
+        topic TEXT NOT NULL DEFAULT '',
         created_at INTEGER NOT NULL,
         body TEXT NOT NULL,
         attempts INTEGER NOT NULL DEFAULT 0,

@@ -18,6 +18,8 @@ import { createSiteRuntime } from '../../runtime/site/site-runtime';
 import type { Store } from '../../runtime/store/store';
 import { createStore } from '../../runtime/store/store';
 import { createDeviceManager } from '../../runtime/devices/manager';
+import { createUplink } from '../../runtime/uplink/uplink';
+import { readSecret } from '../../runtime/site/secrets';
 
 export interface Signer {
   readonly keyId: string;
@@ -72,7 +74,8 @@ export async function startTestSite(options: { probationMs?: number; extraNodes?
   const store = createStore({ file: dir.database, flushMs: 20, ...(options.maxDbBytes ? { maxSizeBytes: options.maxDbBytes } : {}) });
   const devices = createDeviceManager({ events: store, logger });
   devices.start();
-  const site = createSiteRuntime({ dir, registry: createNodeRegistry(options.extraNodes ?? []), store, logger, devices, probationMs: options.probationMs ?? 60_000, site: 'test-site' });
+  const uplink = createUplink({ store, site: () => 'test-site', logger, secrets: (name) => readSecret(dir, name) });
+  const site = createSiteRuntime({ dir, registry: createNodeRegistry(options.extraNodes ?? []), store, logger, devices, uplink, probationMs: options.probationMs ?? 60_000, site: 'test-site' });
   await site.start();
   const app = createApp({ site, queries: store, token: ensureAdminToken(dir, token), logger, version: 'test', ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   const server: Server = await new Promise((resolve) => {
@@ -94,6 +97,7 @@ export async function startTestSite(options: { probationMs?: number; extraNodes?
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await site.stop();
+      await uplink.stop();
       await devices.stop();
       store.close();
     },
