@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { flowOf } from '../../helpers/flow';
 import type { Broker } from '../../helpers/mosquitto';
 import { startMosquitto } from '../../helpers/mosquitto';
-import type { TestSite } from '../../helpers/site';
 import { startTestSite } from '../../helpers/site';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
