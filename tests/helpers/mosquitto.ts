@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ function freePort(): Promise<number> {
 export async function startMosquitto(): Promise<Broker> {
   if (!BINARY) throw new Error('mosquitto is not installed: apt-get install -y mosquitto (bash .ci/run installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'kaiwu-mosquitto-'));
+  // Started as root, mosquitto drops to its own user; it must still be able to write its session file.
+  chmodSync(dir, 0o777);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [
