@@ -315,6 +315,8 @@ export interface UplinkService {
   subscribe(endpoint: string, topic: string, listener: (command: UplinkCommand) => void): () => void;
   /** The kind of an endpoint of the policy, or undefined when the policy has no such endpoint. */
   endpointKind(endpoint: string): 'mqtt' | 'http' | undefined;
+  /** Whether the policy lets commands in on this topic (filter) at this endpoint. */
+  acceptsCommands(endpoint: string, topic: string): boolean;
 }
 
 /** Services the site offers. A node asks for what it needs with {@link requireService}. */

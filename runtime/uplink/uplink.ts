@@ -236,6 +236,11 @@ export function createUplink(o: UplinkOptions): Uplink {
 
     endpointKind: (endpoint) => live.get(endpoint)?.def.kind,
 
+    acceptsCommands(endpoint, topic) {
+      const l = live.get(endpoint);
+      return l?.def.kind === 'mqtt' && commandAllowed(l.def, topic);
+    },
+
     status,
 
     async stop() {
