@@ -6,7 +6,7 @@ export const AUDIT_ACTIONS = [
   'user-create', 'user-update',
   'template-create', 'template-update', 'template-publish', 'template-delete', 'template-import',
   'instance-create', 'instance-copy', 'instance-update', 'instance-upgrade',
-  'pairing-code-create', 'site-register', 'site-pair', 'site-update', 'site-bind', 'site-engineers',
+  'pairing-code-create', 'site-register', 'site-pair', 'site-update', 'site-bind', 'site-engineers', 'site-heartbeat-token',
   'deploy', 'rollback', 'bundle-export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -54,7 +54,17 @@ export interface SiteRow {
   runtime_sequence: number | null;
   runtime_last_sequence: number | null;
   runtime_status: string | null;
+  heartbeat_token_hash: string | null;
+  heartbeat_at: number | null;
+  /** The last heartbeat's uplink and devices, JSON. */
+  heartbeat_report: string | null;
   drift: Drift;
+}
+
+interface HeartbeatExtras {
+  readonly version?: string;
+  readonly uplink?: readonly { readonly id: string; readonly connected: boolean; readonly backlog: number; readonly lagMs: number; readonly dropped: number; readonly dead: number }[];
+  readonly devices?: { readonly total: number; readonly online: number };
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -78,6 +88,7 @@ export function fleetEntry(r: SiteRow) {
       error: r.health_error === null ? null : JSON.parse(r.health_error) as unknown,
       runtime: r.runtime_hash === null ? null : { hash: r.runtime_hash || null, sequence: r.runtime_sequence, status: r.runtime_status, lastSequence: r.runtime_last_sequence },
     },
+    heartbeat: r.heartbeat_at === null ? null : { at: iso(r.heartbeat_at), ...(r.heartbeat_report === null ? {} : JSON.parse(r.heartbeat_report) as HeartbeatExtras) },
     lastDeploy: r.last_deploy_at === null ? null : { at: iso(r.last_deploy_at), status: r.last_deploy_status, error: r.last_deploy_error === null ? null : JSON.parse(r.last_deploy_error) as unknown },
   };
 }

@@ -41,7 +41,7 @@ export function openApiDocument(routes: readonly StudioRoute[], version: string)
     const roles = typeof r.access === 'string' ? r.access : r.access.join(', ');
     (paths[path] ??= {})[r.method] = {
       summary: r.summary.en,
-      description: `${r.summary.zh}\n\n${typeof r.access === 'string' ? (r.access === 'public' ? 'No session needed.' : 'No session: the one-time pairing code in the path is the credential.') : `Roles: ${roles}.`}`,
+      description: `${r.summary.zh}\n\n${typeof r.access === 'string' ? (r.access === 'public' ? 'No session needed.' : r.access === 'pairing-code' ? 'No session: the one-time pairing code in the path is the credential.' : 'No session: the site\'s heartbeat token (from pairing) is the bearer credential.') : `Roles: ${roles}.`}`,
       operationId: `${r.method}${r.path.replace(/[/:-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
       ...(params.length ? { parameters: params } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body) } } } } : {}),

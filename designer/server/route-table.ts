@@ -6,9 +6,10 @@ import type { Session } from './sessions';
 
 /**
  * Who may call a route: anyone (health, login), the holder of a one-time pairing code (a site
- * runtime pairing itself, which has no studio account), or a signed-in user of these roles.
+ * runtime pairing itself, which has no studio account), a paired runtime with its heartbeat
+ * token, or a signed-in user of these roles.
  */
-export type Access = 'public' | 'pairing-code' | readonly Role[];
+export type Access = 'public' | 'pairing-code' | 'site-heartbeat' | readonly Role[];
 
 export interface Reply {
   readonly status?: number;
@@ -64,7 +65,7 @@ export function guarded<B = undefined, Q = undefined>(method: StudioRoute['metho
 }
 
 /** A route without a session (health, login, pairing). */
-export function open<B = undefined, Q = undefined>(method: StudioRoute['method'], path: string, access: 'public' | 'pairing-code', spec: Spec<B, Q>, handle: (ctx: OpenContext<B, Q>) => Promise<Reply> | Reply): StudioRoute {
+export function open<B = undefined, Q = undefined>(method: StudioRoute['method'], path: string, access: 'public' | 'pairing-code' | 'site-heartbeat', spec: Spec<B, Q>, handle: (ctx: OpenContext<B, Q>) => Promise<Reply> | Reply): StudioRoute {
   return {
     method, path, access, summary: spec.summary, status: spec.status ?? 200,
     ...(spec.body ? { body: spec.body } : {}), ...(spec.query ? { query: spec.query } : {}),

@@ -10,6 +10,8 @@ import type { Enterprises } from './enterprises';
 import { RateLimited, notFound, unprocessable } from './errors';
 import { DRIFT_STATES, HEALTH_STATES, fleetPage } from './fleet';
 import type { HealthRecorder } from './health-monitor';
+import type { Heartbeats } from './heartbeats';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatSchema } from './heartbeats';
 import { SESSION_COOKIE } from './http-app';
 import type { Instances } from './instances';
 import type { AttemptLimiter } from './login-limiter';
@@ -37,6 +39,7 @@ export interface StudioServices {
   readonly sessionPolicy: SessionPolicy;
   readonly loginLimiter: AttemptLimiter;
   readonly pairingLimiter: AttemptLimiter;
+  readonly heartbeats: Heartbeats;
   readonly audit: AuditLog;
   readonly templates: TemplateStore;
   readonly instances: Instances;
@@ -321,13 +324,35 @@ export function studioRoutes(s: StudioServices): StudioRoute[] {
       const wait = s.pairingLimiter.waitFor(key, ip);
       if (wait > 0) throw new RateLimited(wait, { zh: `尝试次数过多，请 ${Math.ceil(wait / 60_000)} 分钟后再试`, en: `too many attempts; try again in ${Math.ceil(wait / 60_000)} min` });
       try {
-        const site = await s.sites.pair(params.code!, body);
+        const { site, heartbeatToken } = await s.sites.pair(params.code!, body);
         audit(null, ip, { action: 'site-pair', target: `site:${site.id}`, detail: { name: site.name, url: site.url } });
-        return { status: 201, body: { site: { id: site.id, name: site.name } } };
+        return {
+          status: 201,
+          body: { site: { id: site.id, name: site.name }, heartbeat: { path: `/api/sites/${site.id}/heartbeat`, token: heartbeatToken, intervalMs: HEARTBEAT_INTERVAL_MS } },
+        };
       } catch (err) {
         s.pairingLimiter.failed(key, ip);
         throw err;
       }
+    }),
+
+    open('post', '/api/sites/:id/heartbeat', 'site-heartbeat', {
+      summary: { zh: '已配对的运行时定期上报：健康、部署、上传积压（Authorization: Bearer <心跳令牌>）', en: 'a paired runtime reports itself: health, deployment, uplink backlog (Authorization: Bearer <heartbeat token>)' },
+      body: HeartbeatSchema,
+    }, ({ req, params, body }) => {
+      const auth = req.headers.authorization;
+      const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+      return { body: s.heartbeats.receive(params.id!, bearer, body) };
+    }),
+
+    guarded('post', '/api/sites/:id/heartbeat-token', DEPLOYERS, {
+      summary: { zh: '为站点换发心跳令牌（旧的作废），用于手工登记的站点：写入站点的 studio.json', en: 'issue a new heartbeat token for a site (the old one stops working), for sites registered by hand: goes into the site\'s studio.json' },
+      status: 201,
+    }, ({ actor, ip, params }) => {
+      const row = s.sites.load(actor, params.id!, { zh: '为它换发心跳令牌', en: 'issue it a heartbeat token' });
+      const token = s.heartbeats.issue(row.id);
+      audit(actor, ip, { action: 'site-heartbeat-token', target: `site:${row.id}` });
+      return { status: 201, body: { heartbeat: { path: `/api/sites/${row.id}/heartbeat`, token, intervalMs: HEARTBEAT_INTERVAL_MS } } };
     }),
 
     guarded('get', '/api/sites/:id', ALL, { summary: { zh: '一个站点：绑定的实例、部署的版本、偏差、健康、分配的工程师', en: 'one site: bound instance, deployed version, drift, health, assigned engineers' } }, ({ actor, params }) => ({

@@ -173,4 +173,13 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX audit_user ON audit (user_id, at);
     `,
   },
+  {
+    version: 2,
+    // Heartbeats: a paired runtime reports itself; its token is kept as a hash, like a password.
+    sql: `
+      ALTER TABLE sites ADD COLUMN heartbeat_token_hash TEXT;
+      ALTER TABLE sites ADD COLUMN heartbeat_at INTEGER;
+      ALTER TABLE sites ADD COLUMN heartbeat_report TEXT;
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ import { conflict, notFound, unprocessable } from './errors';
 import type { FleetEntry, SiteRow } from './fleet';
 import { SITE_SELECT, fleetEntry } from './fleet';
 import type { HealthRecorder } from './health-monitor';
+import type { Heartbeats } from './heartbeats';
 import type { Instances } from './instances';
 import type { Actor } from './roles';
 import type { RuntimeClient, RuntimeStatus, RuntimeTarget } from './runtime-client';
@@ -43,7 +44,8 @@ export interface SiteTarget extends RuntimeTarget {
 export interface Sites {
   register(actor: Actor, input: NewSite): Promise<SiteView>;
   createPairingCode(actor: Actor, input: { name?: string; enterprise?: string }): { code: string; expiresAt: string };
-  pair(code: string, input: { url: string; token: string }): Promise<SiteView>;
+  /** Registers the runtime that holds the code; it gets a heartbeat token, shown this once. */
+  pair(code: string, input: { url: string; token: string }): Promise<{ site: SiteView; heartbeatToken: string }>;
   /** A site the actor may see (404 for another enterprise's; 403 for an engineer's unassigned one). */
   load(actor: Actor, id: string, purpose: Text): SiteRow;
   view(row: SiteRow): SiteView;
@@ -90,6 +92,7 @@ export interface SitesOptions {
   readonly enterprises: Enterprises;
   readonly instances: Instances;
   readonly health: HealthRecorder;
+  readonly heartbeats: Heartbeats;
 }
 
 export function createSites(o: SitesOptions): Sites {
@@ -173,12 +176,12 @@ export function createSites(o: SitesOptions): Sites {
         db.prepare('UPDATE pairing_codes SET claimed_at = NULL WHERE code_hash = ?').run(hash);
         throw err;
       }
-      const id = db.transaction(() => {
+      const paired = db.transaction(() => {
         const siteId = insertSite({ name: row.name ?? status.site ?? url, url, token: input.token, enterpriseId: row.enterprise_id, status, via: 'pairing', by: row.created_by });
         db.prepare('UPDATE pairing_codes SET site_id = ? WHERE code_hash = ?').run(siteId, hash);
-        return siteId;
+        return { siteId, heartbeatToken: o.heartbeats.issue(siteId) };
       })();
-      return view(byId.get(id)!);
+      return { site: view(byId.get(paired.siteId)!), heartbeatToken: paired.heartbeatToken };
     },
 
     load,

@@ -22,6 +22,7 @@ import { createDeployer } from './deployer';
 import { createEnterprises } from './enterprises';
 import type { HealthMonitor } from './health-monitor';
 import { createHealthMonitor, createHealthRecorder } from './health-monitor';
+import { createHeartbeats } from './heartbeats';
 import { createHttpApp } from './http-app';
 import { createInstances } from './instances';
 import type { LimiterOptions } from './login-limiter';
@@ -113,7 +114,8 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
     const instances = createInstances({ db, now, templates, enterprises, profiles, catalog });
     const client = createRuntimeClient({ ...(o.health?.statusTimeoutMs ? { statusTimeoutMs: o.health.statusTimeoutMs } : {}), ...(o.deploy?.timeoutMs ? { deployTimeoutMs: o.deploy.timeoutMs } : {}) });
     const health = createHealthRecorder(db, now);
-    const sites = createSites({ db, now, box, client, enterprises, instances, health });
+    const heartbeats = createHeartbeats(db, now, health);
+    const sites = createSites({ db, now, box, client, enterprises, instances, health, heartbeats });
     const builder = createBundleBuilder({ templates, profiles, catalog, key: key.privateKey, now });
     const deployer = createDeployer({ db, now, sites, builder, client, health, ...(o.deploy?.concurrency ? { concurrency: o.deploy.concurrency } : {}) });
 
@@ -129,7 +131,7 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
     const adminPassword = await ensureFirstAdmin(users, dir);
 
     const routes = studioRoutes({
-      db, now, version: VERSION, users, enterprises, sessions, sessionPolicy, audit, templates, instances, sites, deployer, health, client, key,
+      db, now, version: VERSION, users, enterprises, sessions, sessionPolicy, audit, templates, instances, sites, deployer, health, heartbeats, client, key,
       loginLimiter: createAttemptLimiter(now, o.loginLimits),
       pairingLimiter: createAttemptLimiter(now, { maxFailures: 5, maxPerAddress: 20 }),
       ...(industries ? { industries } : {}),

@@ -9,6 +9,7 @@ import { createSiteRuntime } from '../site/site-runtime';
 import { createStore } from '../store/store';
 import { createDeviceManager } from '../devices/manager';
 import { createUplink } from '../uplink/uplink';
+import { startHeartbeat } from '../site/heartbeat';
 import { readSecret } from '../site/secrets';
 import { VERSION } from '../version';
 import { untilSignal } from './signals';
@@ -19,6 +20,8 @@ export interface RuntimeOptions {
   readonly host: string;
   readonly site?: string;
   readonly probationSec: number;
+  /** Seconds between heartbeats to the paired studio; default the studio's (30). */
+  readonly heartbeatSec?: number;
   readonly logLevel: string;
   readonly lang: Lang;
 }
@@ -51,7 +54,8 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
   });
   siteId = site.status().site ?? siteId;
   await site.start();
-  const app = createApp({ site, queries: store, token, logger, version: VERSION });
+  const heartbeat = startHeartbeat({ dir, status: () => site.status(), version: VERSION, logger: logger.child({ part: 'heartbeat' }), ...(o.heartbeatSec ? { intervalMs: o.heartbeatSec * 1000 } : {}) });
+  const app = createApp({ site, queries: store, token, logger, version: VERSION, studio: () => heartbeat.state() });
   const server = app.listen(o.port, o.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -69,6 +73,7 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
   print(o.lang === 'zh' ? '正在停止…' : 'stopping…');
   server.close();
   server.closeAllConnections();
+  heartbeat.stop();
   await site.stop();
   await uplink.stop();
   await devices.stop();

@@ -35,6 +35,8 @@ export interface AppOptions {
   readonly version: string;
   /** Largest request body; a bundle with many flows is a few MB at most. Default 20 MB. */
   readonly bodyLimit?: string;
+  /** The link to the paired studio, shown in /api/status as `studio`. */
+  readonly studio?: () => unknown;
 }
 
 type Access = 'public' | 'admin';
@@ -83,7 +85,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: 'query' | 'body')
 export function runtimeRoutes(o: AppOptions): RouteSpec[] {
   return [
     { method: 'get', path: '/api/health', access: 'public', handle: (_req, res) => res.json({ ok: true, version: o.version }) },
-    { method: 'get', path: '/api/status', access: 'admin', handle: (_req, res) => res.json(o.site.status()) },
+    { method: 'get', path: '/api/status', access: 'admin', handle: (_req, res) => res.json(o.studio ? { ...o.site.status(), studio: o.studio() } : o.site.status()) },
     { method: 'get', path: '/api/deployments', access: 'admin', handle: (_req, res) => res.json({ deployments: o.site.deployments() }) },
     {
       method: 'post', path: '/api/deployments', access: 'admin',

@@ -11,6 +11,8 @@ export interface DataDir {
   readonly adminToken: string;
   readonly adminTokenHash: string;
   readonly lock: string;
+  /** The studio this runtime is paired with (`kaiwu pair`): where to send heartbeats. */
+  readonly studioLink: string;
 }
 
 export function dataDir(root: string): DataDir {
@@ -23,6 +25,7 @@ export function dataDir(root: string): DataDir {
     adminToken: join(root, 'admin-token'),
     adminTokenHash: join(root, 'admin-token.sha256'),
     lock: join(root, 'runtime.lock'),
+    studioLink: join(root, 'studio.json'),
   };
 }
 

@@ -18,13 +18,13 @@ async function studio(options: Parameters<typeof startStudio>[0] = {}) {
 const concrete = (path: string) => path.replace(':id', 'nope').replace(':version', '9.9.9').replace(':code', 'ABCD-EFGH');
 
 describe('studio access', () => {
-  it('serves exactly the route table, and every route but health, login and pairing needs a session', async () => {
+  it('serves exactly the route table, and every route but health, login, pairing and heartbeats needs a session', async () => {
     const s = await studio();
     const served = (s.studio.app.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[])
       .filter((l) => l.route)
       .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`));
     expect(served.sort()).toEqual(s.studio.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
-    expect(s.studio.routes.filter((r) => typeof r.access === 'string').map((r) => `${r.method} ${r.path}`).sort()).toEqual(['get /api/health', 'post /api/login', 'post /api/pairing/:code']);
+    expect(s.studio.routes.filter((r) => typeof r.access === 'string').map((r) => `${r.method} ${r.path}`).sort()).toEqual(['get /api/health', 'post /api/login', 'post /api/pairing/:code', 'post /api/sites/:id/heartbeat']);
 
     for (const r of s.studio.routes.filter((x) => typeof x.access !== 'string')) {
       for (const token of [undefined, 'not-a-session-token', '']) {
@@ -52,7 +52,7 @@ describe('studio access', () => {
       'POST /api/templates/:id/versions/:version/publish': ['contractor'], 'DELETE /api/templates/:id/versions/:version': ['contractor'],
       'POST /api/instances': ['contractor', 'enterprise'], 'PATCH /api/instances/:id': ['contractor', 'enterprise'],
       'POST /api/instances/:id/copy': ['contractor', 'enterprise'], 'GET /api/instances/:id/upgrade': ['contractor', 'enterprise'], 'POST /api/instances/:id/upgrade': ['contractor', 'enterprise'],
-      'POST /api/sites': ['admin', 'field-engineer'], 'POST /api/pairing-codes': ['admin', 'field-engineer'], 'PATCH /api/sites/:id': ['admin'],
+      'POST /api/sites': ['admin', 'field-engineer'], 'POST /api/pairing-codes': ['admin', 'field-engineer'], 'POST /api/sites/:id/heartbeat-token': ['admin', 'field-engineer'], 'PATCH /api/sites/:id': ['admin'],
       'PUT /api/sites/:id/instance': ['admin', 'contractor', 'enterprise'], 'PUT /api/sites/:id/engineers': ['admin'],
       'POST /api/sites/:id/deploy': ['admin', 'field-engineer'], 'POST /api/deployments/batch': ['admin', 'field-engineer'],
       'POST /api/sites/:id/rollback': ['admin', 'field-engineer'], 'POST /api/sites/:id/offline-bundle': ['admin', 'field-engineer'],
