@@ -69,11 +69,18 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--site <site>', 'the site id, when none is pinned yet')
     .option('--probation <seconds>', 'a fault this soon after a deploy reverts it', '10')
+    .option('--heartbeat <seconds>', 'seconds between heartbeats to the paired studio (default: what the studio asks, 30)')
     .option('--log-level <level>', 'log level on stderr', 'info')
-    .action(async (opts: { data: string; port: string; host: string; site?: string; probation: string; logLevel: string }) => {
+    .action(async (opts: { data: string; port: string; host: string; site?: string; probation: string; heartbeat?: string; logLevel: string }) => {
+      const heartbeatSec = opts.heartbeat === undefined ? undefined : Number(opts.heartbeat);
+      if (heartbeatSec !== undefined && !(heartbeatSec >= 1 && heartbeatSec <= 3600)) {
+        out(lang() === 'zh' ? `--heartbeat 应为 1～3600 秒，得到 “${opts.heartbeat}”` : `--heartbeat must be 1 to 3600 seconds, got "${opts.heartbeat}"`);
+        code = 2;
+        return;
+      }
       code = await (await import('./cli/runtime-command')).runtimeCommand({
         data: opts.data, port: Number(opts.port), host: opts.host, probationSec: Number(opts.probation), logLevel: opts.logLevel, lang: lang(),
-        ...(opts.site ? { site: opts.site } : {}),
+        ...(opts.site ? { site: opts.site } : {}), ...(heartbeatSec ? { heartbeatSec } : {}),
       }, out);
     });
 
@@ -123,6 +130,25 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .action(async (opts: Record<string, unknown>) => {
       const { probeCommand } = await import('./cli/probe-command');
       code = await probeCommand({ lang: lang(), ...opts } as Parameters<typeof probeCommand>[0], out);
+    });
+
+  program.command('test-template')
+    .description("run a template's scenario tests on simulated devices, faster than real time (exit 1 on any failure)")
+    .argument('<dir>', 'template folder (template.json and versions/)')
+    .option('--only <keys>', 'test keys, comma-separated')
+    .option('--profiles <dir...>', 'device profile folders (default: the shipped ones)')
+    .action(async (dir: string, opts: { only?: string; profiles?: string[] }) => {
+      code = await (await import('./cli/test-template-command')).testTemplateCommand(dir, { lang: lang(), ...(opts.only ? { only: opts.only } : {}), ...(opts.profiles ? { profiles: opts.profiles } : {}) }, out);
+    });
+
+  program.command('pair')
+    .description('pair this runtime with a studio by the one-time code made there; heartbeats follow')
+    .argument('<code>', 'the pairing code, e.g. ABCD-EFGH')
+    .requiredOption('--studio <url>', 'the studio, e.g. http://192.168.1.10:8430')
+    .requiredOption('--data <dir>', "the runtime's data folder")
+    .option('--url <url>', 'how the studio reaches this runtime (default http://<LAN address>:8420)')
+    .action(async (pairingCode: string, opts: { studio: string; data: string; url?: string }) => {
+      code = await (await import('./cli/pair-command')).pairCommand(pairingCode, { data: opts.data, studio: opts.studio, lang: lang(), ...(opts.url ? { url: opts.url } : {}) }, out);
     });
 
   program.command('secret')

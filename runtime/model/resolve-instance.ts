@@ -7,8 +7,9 @@ import { ChangeError, applyChanges, formatChangePath, parseChangePath } from './
 import type { NodeCatalog } from './node-spec';
 import type { JsonPath, Problem } from './problem';
 import { hasErrors, problem } from './problem';
+import { closest } from './similar';
 import type { Parameter, Scenario, Template } from './template';
-import { TemplateSchema, templateRef } from './template';
+import { TemplateSchema, templateRef, testDeviceCount, testDeviceName, testTimeMs } from './template';
 import { validateFlow } from './validate-flow';
 import { zodProblems } from './zod-problems';
 
@@ -202,6 +203,7 @@ export function checkTemplate(raw: unknown, catalog: NodeCatalog, profiles: Prof
     const flow = substitute(s.flow, (ref) => (ref.kind === 'param' ? sampleValue(params.get(ref.key)!) : sampleDevices(ref.key, groups.get(ref.key)!)));
     for (const p of validateFlow(flow, catalog).problems) problems.push({ ...p, path: ['scenarios', i, 'flow', ...p.path], at: `scenarios[${i}].flow.${p.at}` });
   });
+  problems.push(...scenarioTestProblems(t, groups));
   return hasErrors(problems) ? { ok: false, problems } : { ok: true, template: t, problems };
 }
 
@@ -352,4 +354,112 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
       dashboards: scenarios.map((s) => ({ scenario: s.key, title: s.title, ...s.dashboard })),
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario tests against their template (kept apart: checkTemplate only calls it).
+
+/** A scenario flow's nodes as far as they are objects (the flow's own check reports the rest). */
+function flowNodes(s: Scenario): Record<string, unknown>[] {
+  const nodes = s.flow.nodes;
+  return Array.isArray(nodes) ? nodes.filter((n): n is Record<string, unknown> => typeof n === 'object' && n !== null) : [];
+}
+
+function didYouMean(word: string, candidates: readonly string[]): { zh: string; en: string } {
+  const guess = closest(word, candidates);
+  return guess ? { zh: `，是否指 “${guess}”？`, en: `; did you mean "${guess}"?` } : { zh: '', en: '' };
+}
+
+/**
+ * What a template's scenario tests name that the template does not have: scenarios, nodes,
+ * parameters (and values outside their range), device groups, devices, tags; times past the
+ * end of a test are warnings. Each problem has its path, e.g. `tests[2].expect[1].node`.
+ */
+export function scenarioTestProblems(t: Template, profiles: ReadonlyMap<string, DeviceProfile>): Problem[] {
+  const out: Problem[] = [];
+  const params = new Map(t.parameters.map((p) => [p.key, p]));
+  const scenarios = new Map(t.scenarios.map((s) => [s.key, s]));
+  const configs = t.scenarios.flatMap((s) => flowNodes(s).map((n) => (typeof n.config === 'object' && n.config !== null ? n.config as Record<string, unknown> : {})));
+  const alarmCodes = new Set(configs.map((c) => c.code).filter((c): c is string => typeof c === 'string'));
+  // Series of no device of the site (a workshop total) are written under a name a node sets.
+  const seriesDevices = new Set(configs.map((c) => c.device).filter((d): d is string => typeof d === 'string'));
+  t.tests.forEach((test, ti) => {
+    const at = (...rest: (string | number)[]): JsonPath => ['tests', ti, ...rest];
+    const err = (code: string, path: JsonPath, zh: string, en: string, severity: 'error' | 'warning' = 'error') => out.push(problem(code, path, { zh, en }, { severity }));
+    const duration = testTimeMs(test.durationMs) ?? 0;
+    const late = (value: string | number | undefined, path: JsonPath) => {
+      const ms = testTimeMs(value);
+      if (ms !== undefined && ms > duration) err('test-time-after-end', path, `时间 ${String(value)} 在测试结束（${String(test.durationMs)}）之后`, `${String(value)} is after the end of the test (${String(test.durationMs)})`, 'warning');
+    };
+    const run = new Set(t.scenarios.filter((s) => s.kind === 'N').map((s) => s.key));
+    test.scenarios.forEach((key, i) => {
+      const s = scenarios.get(key);
+      if (!s) err('unknown-scenario', at('scenarios', i), `模板没有场景 “${key}”${didYouMean(key, [...scenarios.keys()]).zh}`, `the template has no scenario "${key}"${didYouMean(key, [...scenarios.keys()]).en}`);
+      else if (s.kind === 'N') err('base-scenario-chosen', at('scenarios', i), `“${key}” 是 N（基础）场景，总是运行，不必选择`, `"${key}" is an N (base) scenario; it always runs`, 'warning');
+      else run.add(key);
+    });
+    for (const [key, value] of Object.entries(test.parameters)) {
+      const p = params.get(key);
+      if (!p) {
+        err('unknown-parameter', at('parameters', key), `模板没有参数 “${key}”${didYouMean(key, [...params.keys()]).zh}`, `the template has no parameter "${key}"${didYouMean(key, [...params.keys()]).en}`);
+        continue;
+      }
+      const c = checkParameter(p, value, at('parameters', key));
+      if (c.problem) out.push(c.problem);
+    }
+    // The devices the test's instance will have, by group.
+    const devices = new Map<string, string>();
+    for (const g of t.deviceGroups) {
+      const n = testDeviceCount(g, test);
+      for (let k = 1; k <= n; k++) devices.set(testDeviceName(g.key, k, n), g.key);
+    }
+    const knownDevice = (name: string | undefined, path: JsonPath) => {
+      if (name === undefined || devices.has(name)) return;
+      err('unknown-device', path, `测试中没有设备 “${name}”（设备命名为 <设备组>-01 …）${didYouMean(name, [...devices.keys()]).zh}`, `the test has no device "${name}" (devices are named <group>-01 …)${didYouMean(name, [...devices.keys()]).en}`);
+    };
+    const tagIn = (tag: string, groupKeys: readonly string[], path: JsonPath) => {
+      const tags = groupKeys.flatMap((g) => profiles.get(g)?.tags.map((x) => x.key) ?? []);
+      if (groupKeys.some((g) => !profiles.has(g)) || tags.includes(tag)) return;
+      err('unknown-tag', path, `设备模型没有点位 “${tag}”${didYouMean(tag, tags).zh}`, `the device profile has no tag "${tag}"${didYouMean(tag, tags).en}`);
+    };
+    for (const [key, sim] of Object.entries(test.devices)) {
+      const g = t.deviceGroups.find((x) => x.key === key);
+      if (!g) {
+        err('unknown-device-group', at('devices', key), `模板没有设备组 “${key}”${didYouMean(key, t.deviceGroups.map((x) => x.key)).zh}`, `the template has no device group "${key}"${didYouMean(key, t.deviceGroups.map((x) => x.key)).en}`);
+        continue;
+      }
+      const n = testDeviceCount(g, test);
+      if (n < g.min || n > g.max) err('device-count', at('devices', key, 'count'), `设备组 “${key}” 应有 ${g.min}～${g.max} 台设备，测试给了 ${n} 台`, `device group "${key}" takes ${g.min} to ${g.max} devices; the test gives ${n}`);
+      sim.events.forEach((e, ei) => {
+        const path = at('devices', key, 'events', ei);
+        if (typeof e.device === 'number' && e.device > n) err('unknown-device', [...path, 'device'], `设备组 “${key}” 只有 ${n} 台设备，没有第 ${e.device} 台`, `device group "${key}" has ${n} devices, not a number ${e.device}`);
+        if (typeof e.device === 'string' && devices.has(e.device) && devices.get(e.device) !== key) {
+          err('device-of-other-group', [...path, 'device'], `设备 “${e.device}” 属于设备组 “${devices.get(e.device)}”，不属于 “${key}”`, `device "${e.device}" belongs to group "${devices.get(e.device)}", not "${key}"`);
+        } else if (typeof e.device === 'string') knownDevice(e.device, [...path, 'device']);
+        if (e.tag !== undefined) tagIn(e.tag, [key], [...path, 'tag']);
+        late(e.at, [...path, 'at']);
+      });
+    }
+    test.expect.forEach((e, ei) => {
+      const path = at('expect', ei);
+      if (e.kind !== 'history' || !seriesDevices.has(e.device)) knownDevice(e.device, [...path, 'device']);
+      late(e.from, [...path, 'from']);
+      late(e.to, [...path, 'to']);
+      if (e.kind === 'alarm' || (e.kind === 'no-alarm' && e.code !== undefined)) {
+        const code = e.code!;
+        if (!alarmCodes.has(code)) err('unknown-alarm-code', [...path, 'code'], `模板中没有节点发出报警代码 “${code}”${didYouMean(code, [...alarmCodes]).zh}`, `no node of the template raises alarm code "${code}"${didYouMean(code, [...alarmCodes]).en}`, 'warning');
+      }
+      if (e.kind !== 'output') return;
+      const s = scenarios.get(e.scenario);
+      if (!s) {
+        err('unknown-scenario', [...path, 'scenario'], `模板没有场景 “${e.scenario}”${didYouMean(e.scenario, [...scenarios.keys()]).zh}`, `the template has no scenario "${e.scenario}"${didYouMean(e.scenario, [...scenarios.keys()]).en}`);
+        return;
+      }
+      if (!run.has(e.scenario)) err('scenario-not-run', [...path, 'scenario'], `本测试不运行可选场景 “${e.scenario}”，请把它加入 scenarios`, `this test does not run the optional scenario "${e.scenario}"; add it to scenarios`);
+      const nodes = flowNodes(s).map((n) => String(n.id));
+      if (!nodes.includes(e.node)) err('unknown-node', [...path, 'node'], `场景 “${e.scenario}” 没有节点 “${e.node}”${didYouMean(e.node, nodes).zh}`, `scenario "${e.scenario}" has no node "${e.node}"${didYouMean(e.node, nodes).en}`);
+      if (e.matchesCounter) tagIn(e.matchesCounter.tag, e.device !== undefined && devices.has(e.device) ? [devices.get(e.device)!] : t.deviceGroups.map((g) => g.key), [...path, 'matchesCounter', 'tag']);
+    });
+  });
+  return out;
 }

@@ -4,6 +4,10 @@
  * production, temperatures approach their level with lag, noise and drift, energy integrates
  * load). Time advances in fixed steps drawn from one seeded generator, so the same seed gives
  * the same machine, whatever the timing of the reads.
+ *
+ * Scenario tests and drills can take the wheel: `force` holds the machine in a state (a fault
+ * with a given code, a long stop) until `release`, and `hold` makes a register show a given value
+ * while the model goes on underneath (a mould temperature stuck at 97 °C).
  */
 import type { DeviceProfile, MachineState, ResolvedTag, SimHint } from '../../model/device-profile';
 import type { NumericType } from '../codec';
@@ -48,7 +52,14 @@ interface SimTag {
   level: number;
   /** Written by a client: a set value the machine no longer drives. */
   held: boolean;
+  /** Held by a script: what the register shows instead of the model's value, for a while. */
+  override: number | boolean | string | undefined;
   readonly phase: number;
+}
+
+/** A state the machine is held in. */
+interface Forced {
+  readonly state: MachineState;
 }
 
 export class Machine {
@@ -61,6 +72,7 @@ export class Machine {
   private readonly durations: Record<MachineState, readonly [number, number]>;
   private readonly faultRate: number;
   private spare: number | undefined;
+  private forced: Forced | undefined;
 
   constructor(readonly profile: DeviceProfile, tags: readonly ResolvedTag[], private readonly bank: RegisterBank, seed: number) {
     this.rng = createRng(seed);
@@ -71,7 +83,7 @@ export class Machine {
     this.remainingS = this.draw('running') * (0.2 + 0.8 * this.rng());
     this.tags = tags.map((r) => {
       const hint = sim?.tags[r.tag.key];
-      const t: SimTag = { r, hint, value: this.initial(r, hint), acc: 0, level: 0, held: false, phase: this.rng() * 2 * Math.PI };
+      const t: SimTag = { r, hint, value: this.initial(r, hint), acc: 0, level: 0, held: false, override: undefined, phase: this.rng() * 2 * Math.PI };
       if (hint?.kind === 'counter' || hint?.kind === 'integral' || hint?.kind === 'time-in-state') t.acc = hint.start ?? 0;
       if (hint?.kind === 'analog') t.level = hint.levels.running;
       this.byKey.set(r.tag.key, t);
@@ -114,19 +126,75 @@ export class Machine {
   /** Advances the machine by `dtS` seconds and writes every changed tag to the registers. */
   step(dtS: number): void {
     this.elapsedS += dtS;
-    this.remainingS -= dtS;
-    if (this.remainingS <= 0) {
-      const from = this.state;
-      const to: MachineState = from === 'running' ? (this.rng() < this.faultRate ? 'fault' : 'idle') : from === 'fault' ? 'idle' : 'running';
-      this.state = to;
-      this.remainingS = this.draw(to);
-      for (const t of this.tags) {
-        if (t.hint?.kind === 'entries' && t.hint.state === to) t.acc++;
-        if (t.hint?.kind === 'fault-code') t.acc = to === 'fault' ? t.hint.codes[Math.floor(this.rng() * t.hint.codes.length)]! : 0;
+    // Held by a script (force), the machine's own cycle waits until it is released.
+    if (!this.forced) {
+      this.remainingS -= dtS;
+      if (this.remainingS <= 0) {
+        const from = this.state;
+        this.enter(from === 'running' ? (this.rng() < this.faultRate ? 'fault' : 'idle') : from === 'fault' ? 'idle' : 'running');
       }
     }
     this.update(dtS);
     for (const t of this.tags) if (t.hint !== undefined && t.hint.kind !== 'constant' && !t.held) this.store(t);
+  }
+
+  /** A new period of `to`: its length drawn, stop counters and fault codes updated. */
+  private enter(to: MachineState, faultCode?: number): void {
+    this.state = to;
+    this.remainingS = this.draw(to);
+    for (const t of this.tags) {
+      if (t.hint?.kind === 'entries' && t.hint.state === to) t.acc++;
+      if (t.hint?.kind === 'fault-code') t.acc = to === 'fault' ? faultCode ?? t.hint.codes[Math.floor(this.rng() * t.hint.codes.length)]! : 0;
+    }
+  }
+
+  /**
+   * Holds the machine in `state` from now until {@link release}: its own cycle of running, idle
+   * and fault pauses. In a forced fault, fault-code tags show `faultCode` (default:
+   * one of the profile's codes, as a fault of its own would).
+   */
+  force(state: MachineState, options: { faultCode?: number } = {}): void {
+    this.forced = { state };
+    if (this.state !== state) this.enter(state, options.faultCode);
+    else if (state === 'fault' && options.faultCode !== undefined) {
+      // A new code for a fault already under way shows as a new fault's would.
+      for (const t of this.tags) if (t.hint?.kind === 'fault-code') t.acc = options.faultCode;
+    }
+    this.refresh();
+  }
+
+  /** Lets the machine go on by itself, starting a fresh period of `then` (default: running). */
+  release(then: MachineState = 'running'): void {
+    if (!this.forced) return;
+    this.forced = undefined;
+    if (this.state !== then) this.enter(then);
+    else this.remainingS = this.draw(then);
+    this.refresh();
+  }
+
+  /** Shows a state change in the registers now rather than at the next step. */
+  private refresh(): void {
+    this.update(0);
+    for (const t of this.tags) if (t.hint !== undefined && t.hint.kind !== 'constant' && !t.held) this.store(t);
+  }
+
+  /**
+   * Makes a tag's register show `value` until {@link unhold}, whatever the model does meanwhile
+   * (it goes on underneath: a counter held still has counted on when let go). Throws for a tag
+   * the profile does not have.
+   */
+  hold(key: string, value: number | boolean | string): void {
+    const t = this.byKey.get(key);
+    if (!t) throw new Error(`the machine has no tag "${key}"`);
+    t.override = value;
+    this.store(t);
+  }
+
+  unhold(key: string): void {
+    const t = this.byKey.get(key);
+    if (!t || t.override === undefined) return;
+    t.override = undefined;
+    this.store(t);
   }
 
   private update(dtS: number): void {
@@ -157,7 +225,9 @@ export class Machine {
           }
           case 'integral': {
             const src = this.byKey.get(h.of);
-            const x = typeof src?.value === 'number' ? src.value : 0;
+            // What the source register shows: a held power reading is what the energy counts.
+            const shown = src?.override ?? src?.value;
+            const x = typeof shown === 'number' ? shown : 0;
             t.acc += Math.max(0, x) * dtS * h.factor;
             t.value = t.acc;
             break;
@@ -185,20 +255,21 @@ export class Machine {
     const r = t.r;
     const tag = r.tag;
     const bank = this.bank;
+    const value = t.override ?? t.value;
     if (tag.area === 'coil' || tag.area === 'discrete') {
-      bank.bits(tag.area)[r.start] = t.value === true || t.value === 1 ? 1 : 0;
+      bank.bits(tag.area)[r.start] = value === true || value === 1 ? 1 : 0;
       return;
     }
     const regs = bank.registers(tag.area);
     if (tag.type === 'bool') {
       const bit = 1 << tag.bit!;
-      const on = t.value === true || t.value === 1;
+      const on = value === true || value === 1;
       regs[r.start] = on ? regs[r.start]! | bit : regs[r.start]! & ~bit;
       return;
     }
     const bytes = new Uint8Array(2 * r.width);
     if (tag.type === 'string') {
-      const text = String(t.value).slice(0, tag.length);
+      const text = String(value).slice(0, tag.length);
       const encoding = tag.encoding ?? this.profile.defaults.stringEncoding;
       try {
         // GBK cannot be encoded here; simulated texts are ASCII, which GBK shares.
@@ -208,7 +279,7 @@ export class Machine {
       }
     } else {
       const type = tag.type as NumericType;
-      let raw = toRaw(typeof t.value === 'number' ? t.value : Number(t.value) || 0, type, r.scale, r.offset);
+      let raw = toRaw(typeof value === 'number' ? value : Number(value) || 0, type, r.scale, r.offset);
       const [lo, hi] = rawRange(type);
       if (type !== 'float32' && type !== 'float64') {
         // Counters wrap like the real register; anything else stays at its limit.
@@ -246,7 +317,9 @@ export class Machine {
     }
   }
 
+  /** What the tag's register shows (a held value while it is held). */
   value(key: string): number | boolean | string | undefined {
-    return this.byKey.get(key)?.value;
+    const t = this.byKey.get(key);
+    return t?.override ?? t?.value;
   }
 }
