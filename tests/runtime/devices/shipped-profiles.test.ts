@@ -7,7 +7,7 @@ import type { Simulator } from '../../../runtime/devices/simulator/simulator';
 import { startSimulator } from '../../../runtime/devices/simulator/simulator';
 
 const catalog = loadProfileCatalog();
-const EXPECTED = ['chint-dtsu666', 'cnc-focas-gateway', 'delta-dtb4848', 'imm-controller', 'loom-controller'];
+const EXPECTED = ['chint-dtsu666', 'cnc-focas-gateway', 'delta-dtb4848', 'imm-controller', 'loom-controller', 'pressure-test-bench'];
 
 describe('shipped device profiles', () => {
   let sim: Simulator;
