@@ -64,6 +64,11 @@ export const history = defineNode(historyDefinition, (config, ctx) => {
       const v = Object.hasOwn(record, f.field) ? record[f.field] : undefined;
       // A missing field is no reading; it is not written and not an error.
       if (v === undefined) continue;
+      // A snapshot of a device gone offline has its fields null: gaps, as for a single value.
+      if (v === null && msg.quality !== 'good') {
+        out.push({ device, tag: f.tag, ts: msg.ts, value: null, quality: msg.quality });
+        continue;
+      }
       const value = seriesValue(v);
       if (value === undefined) bad.push(`${f.field}=${describe(v)}`);
       else out.push({ device, tag: f.tag, ts: msg.ts, value, quality: msg.quality });

@@ -65,6 +65,17 @@ describe('history node', () => {
     expect(t.errors()).toEqual([]);
   });
 
+  it('records the null fields of a bad snapshot (a device gone offline) as gaps', async () => {
+    const t = await setup({ fields: ['temp', 'rpm'] });
+    await t.send({ device: 'cnc-3', payload: { temp: 40, rpm: 900 } });
+    await t.send({ device: 'cnc-3', payload: { temp: null, rpm: null }, ts: T0 + 1_000, quality: 'bad' });
+    await t.send({ device: 'cnc-3', payload: { temp: null, rpm: 5 }, ts: T0 + 2_000 });
+    expect(points(t.store, 'cnc-3', 'temp')).toEqual([{ ts: T0, value: 40 }, { ts: T0 + 1_000, value: null, quality: 'bad' }]);
+    expect(points(t.store, 'cnc-3', 'rpm')).toEqual([{ ts: T0, value: 900 }, { ts: T0 + 1_000, value: null, quality: 'bad' }, { ts: T0 + 2_000, value: 5 }]);
+    // A null in a good reading is no number: said so, not taken for a gap.
+    expect(t.errors()).toEqual(['these fields are not numbers: temp=null']);
+  });
+
   it('reports values it cannot write and keeps going', async () => {
     const t = await setup({ fields: ['temp', 'rpm'] });
     await t.send({ device: 'cnc-3', payload: { temp: 'hot', rpm: 100 } });
