@@ -192,10 +192,12 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     .option('--id <id>', 'bundle id (default <site>-<sequence>)')
     .option('--templates <dir>', 'template folders (default: the shipped ones)')
     .option('--profiles <dir...>', 'device profile folders (default: the shipped ones)')
-    .action(async (input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string; templates?: string; profiles?: string[] }) => {
+    .option('--uplink <policy.json>', 'for flows: what may leave the site, and to which endpoint (default: nothing)')
+    .action(async (input: string, opts: { site: string; sequence: string; key: string; out: string; id?: string; templates?: string; profiles?: string[]; uplink?: string }) => {
       code = (await import('./cli/bundle-command')).bundleCommand(input, {
         site: opts.site, sequence: Number(opts.sequence), key: opts.key, out: opts.out, lang: lang(),
         ...(opts.id ? { id: opts.id } : {}), ...(opts.templates ? { templates: opts.templates } : {}), ...(opts.profiles ? { profiles: opts.profiles } : {}),
+        ...(opts.uplink ? { uplink: opts.uplink } : {}),
       }, out);
     });
 

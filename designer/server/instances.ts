@@ -26,6 +26,8 @@ export interface InstanceFields {
   /** The device group a list or CSV without a `group` column belongs to (needed when the template has several). */
   readonly deviceGroup?: string;
   readonly overrides?: Override[];
+  /** The uplink policy: what the enterprise agrees may leave its site; `null` withdraws it. */
+  readonly uplink?: unknown;
 }
 
 export interface NewInstance extends InstanceFields {
@@ -234,6 +236,8 @@ export function createInstances(o: InstancesOptions): Instances {
     if (f.site !== undefined) doc.site = f.site;
     if (f.scenarios !== undefined) doc.scenarios = f.scenarios;
     if (f.overrides !== undefined) doc.overrides = f.overrides;
+    if (f.uplink === null) delete doc.uplink;
+    else if (f.uplink !== undefined) doc.uplink = f.uplink;
     doc.parameters = mergeParameters((base.parameters as Record<string, unknown> | undefined) ?? {}, f.parameters);
     let devices: { locate: Locate; lines?: ReadonlyMap<string, number> } | undefined;
     if (f.devices !== undefined) {
@@ -244,8 +248,19 @@ export function createInstances(o: InstancesOptions): Instances {
     return { doc, devices };
   }
 
+  /** Consent to send data off site is the enterprise's own: nobody else gives or changes it. */
+  function checkConsent(actor: Actor, f: InstanceFields) {
+    if (f.uplink !== undefined && actor.role !== 'enterprise') {
+      throw new ApiError(403, 'consent-by-enterprise', {
+        zh: '上传策略（哪些数据可以离开工厂）只能由企业自己设定或撤回',
+        en: 'the uplink policy (what data may leave the site) is set or withdrawn by the enterprise alone',
+      });
+    }
+  }
+
   return {
     create(actor, input) {
+      checkConsent(actor, input);
       const t = template(input.template);
       const sample = input.sample === true;
       const who = owner(actor, input.enterprise, sample);
@@ -258,13 +273,17 @@ export function createInstances(o: InstancesOptions): Instances {
       const source = load(actor, sourceId);
       const t = template(`${source.template_id}@${source.template_version}`);
       const who = owner(actor, input.enterprise, false);
-      const base = { ...(JSON.parse(source.doc) as Record<string, unknown>), enterprise: who.name };
+      // One enterprise's consent does not pass to another with a copy.
+      const { uplink: _consent, ...copied } = JSON.parse(source.doc) as Record<string, unknown>;
+      checkConsent(actor, input);
+      const base = { ...copied, enterprise: who.name };
       const { doc, devices } = applyFields(t, base, input);
       const instance = validate(doc, t, devices);
       return db.transaction(() => store(actor, instance, t, { name: input.name ?? `${who.name} · ${t.title.zh}`, enterpriseId: who.enterpriseId, sample: false, copiedFrom: source.id }))();
     },
 
     update(actor, id, input) {
+      checkConsent(actor, input);
       const row = loadForChange(actor, id);
       if (input.revision !== undefined && input.revision !== row.revision) {
         throw conflict('stale-revision', { zh: `实例已被修改（当前修订号 ${row.revision}，你的是 ${input.revision}）；请重新读取后再改`, en: `the instance changed meanwhile (revision ${row.revision}, yours is ${input.revision}); read it again and redo the change` });

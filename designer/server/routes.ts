@@ -75,6 +75,8 @@ const InstanceFieldsSchema = {
   devices: z.union([Json, z.array(z.unknown()).max(1000), z.string().max(1_000_000)]).optional(),
   deviceGroup: z.string().optional(),
   overrides: z.array(OverrideSchema).max(1000).optional(),
+  /** Only the enterprise may set it (its consent); null withdraws it. */
+  uplink: Json.nullable().optional(),
 };
 
 const userView = (u: Actor) => ({ id: u.id, username: u.username, role: u.role, enterprise: u.enterprise });

@@ -33,6 +33,8 @@ export function buildInstanceBundle(template: Template, instance: unknown, profi
     devices: c.devices.map((g) => ({ group: g.group, profile: g.profile, entries: g.entries.map((e) => ({ ...e })) })),
     profiles: [...c.profiles],
     dashboards: [...c.dashboards],
+    // Only when the enterprise agreed to something: a bundle without one sends nothing.
+    ...(c.uplink.endpoints.length > 0 ? { uplink: c.uplink } : {}),
     createdAt: o.createdAt,
   };
   return { ok: true, bundle, problems: resolved.problems };

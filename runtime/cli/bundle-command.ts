@@ -2,8 +2,8 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readPrivateKey } from '../bundle/keys';
 import { signBundle } from '../bundle/sign-bundle';
-import type { Bundle, Lang } from '../model';
-import { BUNDLE_SCHEMA_VERSION, describeProblem } from '../model';
+import type { Bundle, Lang, UplinkPolicy } from '../model';
+import { BUNDLE_SCHEMA_VERSION, checkUplinkPolicy, describeProblem } from '../model';
 import { createNodeRegistry } from '../../nodes/registry';
 import { validateFlow } from '../model';
 import { readJsonFile } from './read-json';
@@ -20,6 +20,8 @@ export interface BundleOptions {
   /** Template folders, for an instance (default: the shipped templates). */
   readonly templates?: string;
   readonly profiles?: string[];
+  /** An uplink policy file for a bundle of flows (an instance carries its own). */
+  readonly uplink?: string;
 }
 
 function isInstance(raw: unknown): boolean {
@@ -73,7 +75,23 @@ export function bundleCommand(input: string, o: BundleOptions, print: (line: str
   }
   if (!statSync(input).isDirectory()) {
     const raw = readJsonFile(input);
-    if (isInstance(raw)) return bundleInstance(input, raw, o, print);
+    if (isInstance(raw)) {
+      if (o.uplink !== undefined) {
+        print(o.lang === 'zh' ? `${input}: 实例自带上传策略（实例的 uplink 字段，由企业设定），不能再用 --uplink` : `${input}: an instance carries its own uplink policy (its uplink field, the enterprise's); --uplink is for flows`);
+        return 1;
+      }
+      return bundleInstance(input, raw, o, print);
+    }
+  }
+  let uplink: UplinkPolicy | undefined;
+  if (o.uplink !== undefined) {
+    const checked = checkUplinkPolicy(readJsonFile(o.uplink), []);
+    if (!checked.ok) {
+      for (const p of checked.problems) print(`${o.uplink}: ${describeProblem(p, o.lang)}`);
+      print(o.lang === 'zh' ? '上传策略有错误，未生成部署包' : 'the uplink policy has errors: no bundle made');
+      return 1;
+    }
+    uplink = checked.policy;
   }
   const files = flowFiles(input);
   if (files.length === 0) {
@@ -103,6 +121,7 @@ export function bundleCommand(input: string, o: BundleOptions, print: (line: str
     devices: [],
     profiles: [],
     dashboards: [],
+    ...(uplink ? { uplink } : {}),
     createdAt: createdAt(),
   };
   const signed = signBundle(bundle, readPrivateKey(o.key));

@@ -31,6 +31,8 @@ export const InstanceSchema = z.object({
   /** Device entries per device group; each entry is a device without its profile. */
   devices: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).default({}),
   overrides: z.array(OverrideSchema).default([]),
+  /** What the enterprise agrees may leave its site (see uplink-policy); none: nothing leaves. */
+  uplink: z.unknown().optional(),
 });
 export type Instance = z.infer<typeof InstanceSchema>;
 export type InstanceInput = z.input<typeof InstanceSchema>;

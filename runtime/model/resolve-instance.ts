@@ -10,6 +10,8 @@ import { hasErrors, problem } from './problem';
 import { closest } from './similar';
 import type { Parameter, Scenario, Template } from './template';
 import { TemplateSchema, templateRef, testDeviceCount, testDeviceName, testTimeMs } from './template';
+import type { UplinkPolicy } from './uplink-policy';
+import { checkUplinkPolicy } from './uplink-policy';
 import { validateFlow } from './validate-flow';
 import { zodProblems } from './zod-problems';
 
@@ -35,6 +37,8 @@ export interface ResolvedContent {
   /** Every profile the device groups use, once. */
   readonly profiles: readonly DeviceProfile[];
   readonly dashboards: readonly Record<string, unknown>[];
+  /** The enterprise's consent: what may leave the site. */
+  readonly uplink: UplinkPolicy;
 }
 
 export type Resolution = { ok: true; content: ResolvedContent; problems: Problem[] } | { ok: false; problems: Problem[] };
@@ -320,7 +324,9 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
     devices.push({ group: g.key, profile: g.profile, entries: resolved });
     usedProfiles.set(g.profile, profile);
   }
-  if (hasErrors(problems)) return { ok: false, problems };
+  const uplink = checkUplinkPolicy(instance.uplink, ['uplink']);
+  if (!uplink.ok) problems.push(...uplink.problems);
+  if (hasErrors(problems) || !uplink.ok) return { ok: false, problems };
 
   let doc: JsonValue;
   try {
@@ -352,6 +358,7 @@ export function resolveInstance(template: Template, rawInstance: unknown, profil
       devices,
       profiles: [...usedProfiles.keys()].sort().map((id) => usedProfiles.get(id)!),
       dashboards: scenarios.map((s) => ({ scenario: s.key, title: s.title, ...s.dashboard })),
+      uplink: uplink.policy,
     },
   };
 }

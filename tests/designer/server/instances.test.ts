@@ -57,6 +57,27 @@ describe('instances', () => {
     expect((await huzhou.api('PATCH', `/api/instances/${made.id}`, { parameters: { highC: 270 }, revision: 1 })).body.error.code).toBe('stale-revision');
   });
 
+  it('takes the uplink consent from the enterprise alone, never from a contractor or a copied sample', async () => {
+    const { contractor, huzhou, sampleId } = await setup();
+    const consent = { endpoints: [{ id: 'brain', kind: 'mqtt', url: 'mqtts://brain.example.cn:8883' }], streams: [{ id: 'kpi', endpoint: 'brain', tags: ['oee'], granularity: 'kpi' }] };
+    const byContractor = await contractor.api('PATCH', `/api/instances/${sampleId}`, { uplink: consent });
+    expect(byContractor.status).toBe(403);
+    expect(byContractor.body.error.code).toBe('consent-by-enterprise');
+    const mine = (await huzhou.api('POST', '/api/instances', ovenInstance())).body.instance.id as string;
+    const bad = await huzhou.api('PATCH', `/api/instances/${mine}`, { uplink: { ...consent, endpoints: [{ ...consent.endpoints[0], url: 'ftp://x' }] } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].at).toBe('uplink.endpoints[0].url');
+    const given = await huzhou.api('PATCH', `/api/instances/${mine}`, { uplink: consent });
+    expect(given.status).toBe(200);
+    expect(given.body.instance.instance.uplink).toEqual(consent);
+    // A copy of an instance with consent starts without it: the new owner decides for itself.
+    const copy = await huzhou.api('POST', `/api/instances/${mine}/copy`, { site: 'test-site' });
+    expect(copy.status).toBe(201);
+    expect(copy.body.instance.instance.uplink).toBeUndefined();
+    const withdrawn = await huzhou.api('PATCH', `/api/instances/${mine}`, { uplink: null });
+    expect(withdrawn.body.instance.instance.uplink).toBeUndefined();
+  });
+
   it('copies a sample firm with a device CSV, and reports a bad address or a duplicate unit id by line and column', async () => {
     const { huzhou, sampleId } = await setup();
     const csv = [

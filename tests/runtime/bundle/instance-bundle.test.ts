@@ -54,6 +54,20 @@ describe('instance bundles', () => {
     expect(signBundle(b, key).hash).toBe(signBundle((again as { bundle: Bundle }).bundle, key).hash);
   });
 
+  it('carry the enterprise\'s uplink consent when it gave one, and nothing otherwise; a bad policy says where', () => {
+    const consent = { endpoints: [{ id: 'brain', kind: 'mqtt', url: 'mqtts://brain.example.cn:8883' }], streams: [{ id: 'energy', endpoint: 'brain', tags: ['kwh'], granularity: '1h' }] };
+    const withConsent = buildInstanceBundle(template, { ...instance(1), uplink: consent }, profiles, registry, { sequence: 1, createdAt: '2026-11-26T00:00:00.000Z' });
+    if (!withConsent.ok) throw new Error(JSON.stringify(withConsent.problems));
+    expect(withConsent.bundle.uplink).toMatchObject({ endpoints: [{ id: 'brain', topic: 'kaiwu/{site}/{device}/{tag}', commands: [] }], streams: [{ id: 'energy', devices: ['*'], granularity: '1h' }] });
+    const without = buildInstanceBundle(template, instance(1), profiles, registry, { sequence: 1, createdAt: '2026-11-26T00:00:00.000Z' });
+    expect(without.ok && 'uplink' in without.bundle).toBe(false);
+    const wrong = buildInstanceBundle(template, { ...instance(1), uplink: { ...consent, streams: [{ ...consent.streams[0], endpoint: 'cloud', granularity: 'daily' }] } }, profiles, registry, { sequence: 1, createdAt: '2026-11-26T00:00:00.000Z' });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.problems.map((p) => p.at)).toEqual(['uplink.streams[0].granularity']);
+    const unknown = buildInstanceBundle(template, { ...instance(1), uplink: { ...consent, streams: [{ ...consent.streams[0], endpoint: 'cloud' }] } }, profiles, registry, { sequence: 1, createdAt: '2026-11-26T00:00:00.000Z' });
+    expect(unknown.problems.map((p) => [p.at, p.message.en])).toEqual([['uplink.streams[0].endpoint', 'stream "energy" names endpoint "cloud", which the policy does not have']]);
+  });
+
   it('fill their device groups in on the site, and name what a bundle lacks', () => {
     const built = buildInstanceBundle(template, instance(2), profiles, registry, { sequence: 1, createdAt: '2026-11-26T00:00:00.000Z' });
     if (!built.ok) throw new Error('resolve');
