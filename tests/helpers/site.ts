@@ -62,7 +62,7 @@ export interface TestSite {
 }
 
 /** A site runtime with a real store and a real HTTP server on 127.0.0.1, in this process. */
-export async function startTestSite(options: { probationMs?: number; extraNodes?: AnyNodeType[]; bodyLimit?: string; maxDbBytes?: number } = {}): Promise<TestSite> {
+export async function startTestSite(options: { probationMs?: number; extraNodes?: AnyNodeType[]; bodyLimit?: string; maxDbBytes?: number; uplinkSeriesEveryMs?: number } = {}): Promise<TestSite> {
   const root = mkdtempSync(join(tmpdir(), 'kaiwu-site-'));
   const dir = dataDir(root);
   ensureDataDir(dir);
@@ -74,7 +74,7 @@ export async function startTestSite(options: { probationMs?: number; extraNodes?
   const store = createStore({ file: dir.database, flushMs: 20, ...(options.maxDbBytes ? { maxSizeBytes: options.maxDbBytes } : {}) });
   const devices = createDeviceManager({ events: store, logger });
   devices.start();
-  const uplink = createUplink({ store, site: () => 'test-site', logger, secrets: (name) => readSecret(dir, name) });
+  const uplink = createUplink({ store, site: () => 'test-site', logger, secrets: (name) => readSecret(dir, name), ...(options.uplinkSeriesEveryMs ? { seriesEveryMs: options.uplinkSeriesEveryMs } : {}) });
   const site = createSiteRuntime({ dir, registry: createNodeRegistry(options.extraNodes ?? []), store, logger, devices, uplink, probationMs: options.probationMs ?? 60_000, site: 'test-site' });
   await site.start();
   const app = createApp({ site, queries: store, token: ensureAdminToken(dir, token), logger, version: 'test', ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });

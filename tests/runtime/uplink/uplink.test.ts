@@ -38,7 +38,7 @@ async function subscriber(broker: Broker, filter = '#', persistent = false) {
 }
 
 async function site() {
-  const s = await startTestSite();
+  const s = await startTestSite({ uplinkSeriesEveryMs: 100 });
   cleanups.push(() => s.close());
   return s;
 }
@@ -112,6 +112,8 @@ describe('uplink over MQTT', () => {
       await s.api('POST', '/api/deployments', s.signer.sign([sender('mqtt-out', readings)], 1, { uplink: policy }));
       await until(() => (s.site.status().uplink[0]?.dropped ?? 0) + (s.site.status().uplink[0]?.backlog ?? 0) === 200);
       expect(s.site.status().uplink[0]).toMatchObject({ backlog: 50, dropped: 150 });
+      // The backlog is history too, for a dashboard to chart.
+      await until(() => s.store.querySeries({ device: 'uplink', tag: 'cloud/backlog', from: 0, to: Date.now() + 1000 }).points.some((p) => p.value === 50));
       await broker.start();
       await until(() => received.length === 50);
       expect(received.map((r) => r.value)).toEqual(overflow === 'drop-oldest' ? Array.from({ length: 50 }, (_, i) => 150 + i) : Array.from({ length: 50 }, (_, i) => i));
