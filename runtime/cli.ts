@@ -48,8 +48,24 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       code = await (await import('./cli/run-command')).runCommand(files, toRunOptions(opts), out);
     });
 
-  runOptions(program.command('demo')
-    .description('the demo behind "npm start": the quickstart example flow with a live console'))
+  program.command('demo')
+    .description('the demo behind "npm start": a studio, a sample firm\'s simulated machines and a paired site runtime the studio deploys to')
+    .option('--example <name>', 'the sample firm under examples/', 'weaving-sample')
+    .option('--studio-port <port>', 'the studio\'s port (0: a free one)', '8430')
+    .option('--site-port <port>', 'the site runtime\'s port (0: a free one)', '8420')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--data <dir>', 'keep the data here (default: a temporary folder, removed at the end)')
+    .option('--for <seconds>', 'stop by itself after N seconds', '0')
+    .option('--log-level <level>', 'log level on stderr', 'warn')
+    .action(async (opts: { example: string; studioPort: string; sitePort: string; host: string; data?: string; for: string; logLevel: string }) => {
+      code = await (await import('./cli/demo-command')).demoCommand({
+        lang: pickLang(program.opts().lang), example: opts.example, studioPort: Number(opts.studioPort), sitePort: Number(opts.sitePort), host: opts.host,
+        forSec: Number(opts.for), logLevel: opts.logLevel, ...(opts.data ? { data: opts.data } : {}),
+      }, out);
+    });
+
+  runOptions(program.command('quickstart')
+    .description('one example flow with a live console: simulated moulding machines, a rule, alarms, statistics'))
     .action(async (opts: RunFlags) => {
       const lang = pickLang(program.opts().lang);
       const flow = fileURLToPath(new URL('../examples/quickstart/flow.json', import.meta.url));
