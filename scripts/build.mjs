@@ -38,3 +38,5 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: { 'sandbox-worker': `${root}runtime/sandbox/worker.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' } }),
 ]);
 if (!process.argv.includes('--quiet')) console.error(`kaiwu: built dist/ in ${Math.round(performance.now() - t0)} ms`);
+// The designer app (dist/designer/, served by the studio at /); skipped when Vite is not installed.
+await (await import('./build-designer.mjs')).buildDesigner({ quiet: process.argv.includes('--quiet') });

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { ApiError, RateLimited, needSession, parseRequest, roleForbidden, sendError } from './errors';
 import type { StudioRoute } from './route-table';
@@ -13,6 +13,8 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   /** Largest JSON body; a template with many scenarios or a CSV of 1,000 devices fits well. Default 5 MB. */
   readonly bodyLimit?: string;
+  /** The designer page app (`designerStatic`), served for what is not under /api. */
+  readonly designer?: Router;
 }
 
 /** The session token of a request: the Bearer header (API clients) or the cookie (the browser). */
@@ -82,6 +84,8 @@ export function createHttpApp(o: HttpAppOptions): express.Express {
     };
     app[route.method](route.path, authenticate(route), json, handler);
   }
+
+  if (o.designer) app.use(o.designer);
 
   // Unknown API paths: without a session they say nothing about what exists.
   app.use((req, _res, next) => {

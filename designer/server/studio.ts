@@ -19,6 +19,7 @@ import { studioDataDir } from './data-dir';
 import type { StudioDb } from './database';
 import { openStudioDatabase } from './database';
 import { createDeployer } from './deployer';
+import { designerStatic, findDesignerDir } from './designer-static';
 import { createEnterprises } from './enterprises';
 import type { HealthMonitor } from './health-monitor';
 import { createHealthMonitor, createHealthRecorder } from './health-monitor';
@@ -56,6 +57,8 @@ export interface StudioOptions {
   readonly health?: { readonly intervalMs?: number; readonly batchSize?: number; readonly concurrency?: number; readonly maxAgeMs?: number; readonly statusTimeoutMs?: number };
   readonly deploy?: { readonly concurrency?: number; readonly timeoutMs?: number };
   readonly bodyLimit?: string;
+  /** The built designer app to serve at /. Default: dist/designer when it was built; null: none. */
+  readonly designerDir?: string | null;
 }
 
 export interface Studio {
@@ -136,7 +139,8 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
       pairingLimiter: createAttemptLimiter(now, { maxFailures: 5, maxPerAddress: 20 }),
       ...(industries ? { industries } : {}),
     });
-    const app = createHttpApp({ routes, sessions, logger, ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}) });
+    const designerDir = o.designerDir === undefined ? findDesignerDir() : o.designerDir ?? undefined;
+    const app = createHttpApp({ routes, sessions, logger, designer: designerStatic(designerDir), ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}) });
     const monitor = createHealthMonitor({
       db, now, client, recorder: health, logger,
       target: (id) => {

@@ -1,0 +1,3 @@
+export default function EditorPage() {
+  return <section className="page" />;
+}
