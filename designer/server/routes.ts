@@ -14,6 +14,10 @@ import type { Heartbeats } from './heartbeats';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatSchema } from './heartbeats';
 import { SESSION_COOKIE } from './http-app';
 import type { Instances } from './instances';
+import type { NodeCatalogServices } from './node-catalog';
+import { nodeCatalogRoutes } from './node-catalog';
+import type { RuleChecker } from './rule-check';
+import { ruleCheckRoutes } from './rule-check';
 import type { AttemptLimiter } from './login-limiter';
 import { dummyHash, generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import type { Actor } from './roles';
@@ -49,6 +53,10 @@ export interface StudioServices {
   readonly client: RuntimeClient;
   readonly key: StudioKey;
   readonly industries?: IndustryCatalog;
+  /** The node types and device profiles, for the designer's help pages and tag picker. */
+  readonly nodeCatalog: NodeCatalogServices;
+  /** Compiles rule code in the sandbox for the designer's rule editor. */
+  readonly ruleChecker: RuleChecker;
 }
 
 const ALL = ROLES;
@@ -525,6 +533,10 @@ export function studioRoutes(s: StudioServices): StudioRoute[] {
         outcome: z.enum(['ok', 'refused', 'failed']).optional(), from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional(), ...Page,
       }),
     }, ({ query }) => ({ body: s.audit.query({ ...query, ...(query.user === undefined ? {} : { userId: query.user }) }) })),
+
+    // ----- designer: node help, device profiles, rule check ------------------------------------
+    ...nodeCatalogRoutes(s.nodeCatalog),
+    ...ruleCheckRoutes(s),
   ];
 
   /** A site the actor may deploy to; an engineer's refusal is audited and nothing else happens. */

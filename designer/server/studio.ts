@@ -30,6 +30,7 @@ import type { LimiterOptions } from './login-limiter';
 import { createAttemptLimiter } from './login-limiter';
 import type { StudioRoute } from './route-table';
 import { studioRoutes } from './routes';
+import { createRuleChecker } from './rule-check';
 import { createRuntimeClient } from './runtime-client';
 import { ensureSecretBox } from './secret-box';
 import type { SessionPolicy } from './sessions';
@@ -132,12 +133,15 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
       }
     }
     const adminPassword = await ensureFirstAdmin(users, dir);
+    const ruleChecker = createRuleChecker();
 
     const routes = studioRoutes({
       db, now, version: VERSION, users, enterprises, sessions, sessionPolicy, audit, templates, instances, sites, deployer, health, heartbeats, client, key,
       loginLimiter: createAttemptLimiter(now, o.loginLimits),
       pairingLimiter: createAttemptLimiter(now, { maxFailures: 5, maxPerAddress: 20 }),
       ...(industries ? { industries } : {}),
+      nodeCatalog: { catalog, profiles: () => profileCatalog.ids().map((id) => profileCatalog.get(id)!.profile) },
+      ruleChecker,
     });
     const designerDir = o.designerDir === undefined ? findDesignerDir() : o.designerDir ?? undefined;
     const app = createHttpApp({ routes, sessions, logger, designer: designerStatic(designerDir), ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}) });
@@ -155,6 +159,7 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
       ...(adminPassword ? { adminPassword } : {}),
       async close() {
         await monitor.stop();
+        await ruleChecker.close();
         db.close();
       },
     };
