@@ -14,6 +14,8 @@ import type { Heartbeats } from './heartbeats';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatSchema } from './heartbeats';
 import { SESSION_COOKIE } from './http-app';
 import type { Instances } from './instances';
+import type { PreviewServices } from './preview-routes';
+import { previewRoutes } from './preview-routes';
 import type { NodeCatalogServices } from './node-catalog';
 import { nodeCatalogRoutes } from './node-catalog';
 import type { RuleChecker } from './rule-check';
@@ -53,6 +55,8 @@ export interface StudioServices {
   readonly client: RuntimeClient;
   readonly key: StudioKey;
   readonly industries?: IndustryCatalog;
+  /** Live previews and scenario test runs (preview-routes.ts). */
+  readonly preview: PreviewServices;
   /** The node types and device profiles, for the designer's help pages and tag picker. */
   readonly nodeCatalog: NodeCatalogServices;
   /** Compiles rule code in the sandbox for the designer's rule editor. */
@@ -537,6 +541,9 @@ export function studioRoutes(s: StudioServices): StudioRoute[] {
     // ----- designer: node help, device profiles, rule check ------------------------------------
     ...nodeCatalogRoutes(s.nodeCatalog),
     ...ruleCheckRoutes(s),
+
+    // ----- preview and debug, scenario tests (preview-routes.ts) ------------------------------
+    ...previewRoutes(s),
   ];
 
   /** A site the actor may deploy to; an engineer's refusal is audited and nothing else happens. */

@@ -29,6 +29,8 @@ import { createInstances } from './instances';
 import type { LimiterOptions } from './login-limiter';
 import { createAttemptLimiter } from './login-limiter';
 import type { StudioRoute } from './route-table';
+import type { PreviewLimits } from './preview-run';
+import { createPreviewServices } from './preview-routes';
 import { studioRoutes } from './routes';
 import { createRuleChecker } from './rule-check';
 import { createRuntimeClient } from './runtime-client';
@@ -58,6 +60,8 @@ export interface StudioOptions {
   readonly health?: { readonly intervalMs?: number; readonly batchSize?: number; readonly concurrency?: number; readonly maxAgeMs?: number; readonly statusTimeoutMs?: number };
   readonly deploy?: { readonly concurrency?: number; readonly timeoutMs?: number };
   readonly bodyLimit?: string;
+  /** Limits of live previews (preview-run.ts): idle stop, how many, message budgets … */
+  readonly previews?: Partial<PreviewLimits>;
   /** The built designer app to serve at /. Default: dist/designer when it was built; null: none. */
   readonly designerDir?: string | null;
 }
@@ -135,11 +139,13 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
     const adminPassword = await ensureFirstAdmin(users, dir);
     const ruleChecker = createRuleChecker();
 
+    const preview = createPreviewServices({ catalog, profiles, logger: logger.child({ part: 'preview' }), now, ...(o.previews ? { limits: o.previews } : {}) });
     const routes = studioRoutes({
       db, now, version: VERSION, users, enterprises, sessions, sessionPolicy, audit, templates, instances, sites, deployer, health, heartbeats, client, key,
       loginLimiter: createAttemptLimiter(now, o.loginLimits),
       pairingLimiter: createAttemptLimiter(now, { maxFailures: 5, maxPerAddress: 20 }),
       ...(industries ? { industries } : {}),
+      preview,
       nodeCatalog: { catalog, profiles: () => profileCatalog.ids().map((id) => profileCatalog.get(id)!.profile) },
       ruleChecker,
     });
@@ -159,6 +165,7 @@ export async function createStudio(o: StudioOptions): Promise<Studio> {
       ...(adminPassword ? { adminPassword } : {}),
       async close() {
         await monitor.stop();
+        await preview.sessions.close();
         await ruleChecker.close();
         db.close();
       },

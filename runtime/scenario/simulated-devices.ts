@@ -85,6 +85,12 @@ export interface SimulatedDevices extends DeviceService {
   valueAt(device: string, tag: string, at: number): DeviceValue | undefined;
   /** Stops every poll; handles stay, silent. */
   close(): void;
+  /**
+   * Takes a device off the line (true) or brings it back (false) from now on, as a scripted
+   * `offline` event does: live previews script devices by hand. A later script boundary
+   * recomputes the device's holds from the script.
+   */
+  setOffline(device: string, offline: boolean): void;
 }
 
 const REASONS: Record<DeviceHealth, Text> = {
@@ -472,6 +478,11 @@ export function createSimulatedDevices(options: SimulatedDevicesOptions): Simula
         else hi = mid - 1;
       }
       return rec.values[lo];
+    },
+    setOffline(device, offline) {
+      const d = find(device);
+      advance(d, clock.now());
+      d.holds = { ...d.holds, offline };
     },
     close() {
       closed = true;

@@ -56,6 +56,10 @@ describe('studio access', () => {
       'PUT /api/sites/:id/instance': ['admin', 'contractor', 'enterprise'], 'PUT /api/sites/:id/engineers': ['admin'],
       'POST /api/sites/:id/deploy': ['admin', 'field-engineer'], 'POST /api/deployments/batch': ['admin', 'field-engineer'],
       'POST /api/sites/:id/rollback': ['admin', 'field-engineer'], 'POST /api/sites/:id/offline-bundle': ['admin', 'field-engineer'],
+      'POST /api/previews': ['admin', 'contractor', 'enterprise'], 'GET /api/previews': ['admin', 'contractor', 'enterprise'], 'GET /api/previews/:id': ['admin', 'contractor', 'enterprise'],
+      'GET /api/previews/:id/events': ['admin', 'contractor', 'enterprise'], 'POST /api/previews/:id/inject': ['admin', 'contractor', 'enterprise'],
+      'POST /api/previews/:id/devices/:device': ['admin', 'contractor', 'enterprise'], 'DELETE /api/previews/:id': ['admin', 'contractor', 'enterprise'],
+      'POST /api/templates/:id/versions/:version/tests/run': ['admin', 'contractor'], 'POST /api/template-tests': ['admin', 'contractor'],
     };
     const guarded = s.studio.routes.filter((r) => typeof r.access !== 'string');
     for (const r of guarded) {
