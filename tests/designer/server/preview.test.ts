@@ -27,11 +27,11 @@ interface SseEvent {
  * kept, `next` waits for one that matches (a generous deadline only so a broken build fails
  * instead of hanging), `ended` resolves when the server closes the stream.
  */
-async function openEvents(url: string, token: string | undefined, path: string) {
+async function openEvents(url: string, token: string | undefined, path: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const res = await fetch(`${url}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: controller.signal });
+  const res = await fetch(`${url}${path}`, { headers: { ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) }, signal: controller.signal });
   const events: SseEvent[] = [];
-  const waiters: { match: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void; from: number }[] = [];
+  const waiters: { match: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
   const offer = (e: SseEvent) => {
     events.push(e);
     for (const w of [...waiters]) {
@@ -78,7 +78,7 @@ async function openEvents(url: string, token: string | undefined, path: string) 
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${what} event; saw ${events.map((e) => e.event).join(', ')}`)), timeoutMs);
-        waiters.push({ match, from: events.length, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+        waiters.push({ match, resolve: (e) => { clearTimeout(timer); resolve(e); } });
       });
     },
     close: () => controller.abort(),
@@ -119,6 +119,13 @@ describe('preview and debug', () => {
     const read = await stream.next((e) => e.event === 'message' && e.data.flowId === 'stop-alarms' && e.data.nodeId === 'read' && e.data.port === 'out', 'message out of stop-alarms/read');
     expect(read.id).toMatch(/^\d+$/);
     expect(read.data).toMatchObject({ port: 'out', at: expect.any(Number), msg: { device: expect.stringMatching(/^looms-0[12]$/), quality: 'good', payload: { state: 1 } } });
+
+    // A reconnecting client gets the snapshot again and only the kept events after the last one it saw.
+    const again = await openEvents(s.url, author.token, `/api/previews/${id}/events`, { 'Last-Event-ID': read.id! });
+    await again.next((e) => e.event === 'preview', 'preview on reconnect');
+    const replayed = await again.next((e) => e.id !== undefined, 'a kept event after the reconnect');
+    expect(Number(replayed.id)).toBeGreaterThan(Number(read.id));
+    again.close();
 
     // An injected message goes in and comes out of the node's port.
     const injected = await author.api('POST', `/api/previews/${id}/inject`, { flowId: 'stop-alarms', nodeId: 'classify', message: { topic: 'inject-test', device: 'probe-loom', payload: { state: 1, stop_reason: 0 } } });
@@ -256,6 +263,10 @@ describe('preview and debug', () => {
     const author = await s.user('zhangwei', 'contractor');
     const idle = await author.api('POST', '/api/previews', { template: WEAVING, devices: { looms: 1 }, scenarios: [] });
     expect(idle.status).toBe(201);
+    // A stream that was open and went away leaves the preview unwatched again.
+    const watcher = await openEvents(s.url, author.token, `/api/previews/${idle.body.id}/events`);
+    await watcher.next((e) => e.event === 'preview', 'preview');
+    watcher.close();
     // Not timed: it goes within the test's time, whenever that is.
     for (let i = 0; i < 200 && (await author.api('GET', '/api/previews')).body.preview !== null; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await author.api('GET', `/api/previews/${idle.body.id}`)).status).toBe(404);
