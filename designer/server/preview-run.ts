@@ -461,11 +461,15 @@ export async function startPreviewRun(o: PreviewRunOptions): Promise<PreviewRun>
   const samples: { wall: number; virtual: number }[] = [{ wall: startedWall, virtual: clock.now() }];
   const driving = (async () => {
     let last = performance.now();
+    // Whole milliseconds of simulated time a step; the fraction is carried to the next.
+    let carry = 0;
     while (!stopped) {
       await sleep(TICK_MS);
       if (stopped) break;
       const t = performance.now();
-      const step = Math.min((t - last) * o.speed, TICK_MS * MAX_TICKS_PER_STEP * o.speed);
+      const due = Math.min((t - last) * o.speed + carry, TICK_MS * MAX_TICKS_PER_STEP * o.speed);
+      const step = Math.floor(due);
+      carry = due - step;
       last = t;
       try {
         await clock.advance(step, settle);
