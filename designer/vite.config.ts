@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { nodeDefinitionsOnly } from './vite-node-definitions';
 
 const root = fileURLToPath(new URL('./app/', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/designer/', import.meta.url));
@@ -9,7 +10,7 @@ const outDir = fileURLToPath(new URL('../dist/designer/', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [nodeDefinitionsOnly(), react()],
   logLevel: 'warn',
   // Monaco's workers are bundled as ES module workers (lazy: only when a rule is opened).
   worker: { format: 'es' },

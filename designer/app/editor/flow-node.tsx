@@ -1,0 +1,66 @@
+import { Handle, Position } from '@xyflow/react';
+import type { Node, NodeProps } from '@xyflow/react';
+import { useTranslation } from 'react-i18next';
+import type { PortSpec, Text } from '../../../runtime/model';
+import { useLang } from '../i18n/language';
+
+/** What the canvas shows of a node: plain data derived from the flow document (no callbacks). */
+export interface FlowNodeData extends Record<string, unknown> {
+  readonly nodeType: string;
+  readonly icon: string;
+  readonly title: Text | undefined;
+  readonly name: string | Text | undefined;
+  readonly inputs: readonly PortSpec[];
+  readonly outputs: readonly PortSpec[];
+  readonly problems: readonly Text[];
+  readonly disabled: boolean;
+  readonly category: string;
+}
+
+export type CanvasNode = Node<FlowNodeData, 'kaiwu'>;
+
+const PORT_GAP = 18;
+
+/** A node on the canvas: icon, title, name, named ports, and a badge with its problems. */
+export function FlowNodeView({ id, data, selected }: NodeProps<CanvasNode>) {
+  const { t } = useTranslation('editor');
+  const { text } = useLang();
+  const rows = Math.max(data.inputs.length, data.outputs.length, 1);
+  const name = typeof data.name === 'string' ? data.name : data.name ? text(data.name) : undefined;
+  const problems = data.problems.length;
+  return (
+    <div
+      className={`flow-node cat-${data.category}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}${data.disabled ? ' disabled' : ''}`}
+      style={{ minHeight: 40 + rows * PORT_GAP }}
+      data-node-id={id}
+      data-node-type={data.nodeType}
+    >
+      <div className="flow-node-head">
+        <span className="node-icon" aria-hidden>{data.icon}</span>
+        <span className="flow-node-title">{data.title ? text(data.title) : t('node.unknown', { type: data.nodeType })}</span>
+        {problems > 0 ? (
+          <span className="problem-badge" role="img" aria-label={t('node.problems', { count: problems })} title={data.problems.map((p) => text(p)).join('\n')}>
+            {problems}
+          </span>
+        ) : null}
+      </div>
+      <div className="flow-node-name">{name ?? id}{data.disabled ? ` · ${t('node.disabled')}` : ''}</div>
+      {data.inputs.map((p, i) => (
+        <Handle key={`in-${p.name}`} type="target" position={Position.Left} id={p.name} style={{ top: 30 + i * PORT_GAP }} title={text(p.label)} className="port port-in" />
+      ))}
+      {data.outputs.map((p, i) => (
+        <Handle
+          key={`out-${p.name}`}
+          type="source"
+          position={Position.Right}
+          id={p.name}
+          style={{ top: 30 + i * PORT_GAP }}
+          title={text(p.label)}
+          className={`port port-out${p.name === 'error' ? ' port-error' : ''}`}
+        >
+          {data.outputs.length > 1 ? <span className="port-label">{p.name}</span> : null}
+        </Handle>
+      ))}
+    </div>
+  );
+}
