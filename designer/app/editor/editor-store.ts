@@ -48,6 +48,8 @@ export interface EditorState {
   readonly codeField: { readonly nodeId: string; readonly path: Path } | undefined;
   /** Bumped to ask the canvas to fit the view (after layout, open, paste). */
   readonly fitRequest: number;
+  /** Live figures of a running preview by `flowId/nodeId`, shown on each node (set by the preview panel; undefined when none runs). */
+  readonly live: Readonly<Record<string, NodeLive>> | undefined;
 
   newFlow(name?: Text): string;
   openFlow(flow: FlowDoc): void;
@@ -72,9 +74,19 @@ export interface EditorState {
   autoLayout(): void;
   requestFit(): void;
   setContext(context: EditorContext): void;
+  setLive(live: Readonly<Record<string, NodeLive>> | undefined): void;
   notify(key: string, kind?: Notice['kind'], values?: Readonly<Record<string, string>>): void;
   openCode(nodeId: string, path: Path): void;
   closeCode(): void;
+}
+
+/** A node's live figures in a preview: its badge state, messages in/out, errors; `title` is the tooltip, already in the user's language. */
+export interface NodeLive {
+  readonly state: string;
+  readonly in: number;
+  readonly out: number;
+  readonly errors: number;
+  readonly title?: string;
 }
 
 export type EditorStore = StoreApi<EditorState>;
@@ -111,6 +123,7 @@ export function createEditorStore(initial: { flows?: readonly FlowDoc[]; context
       notice: undefined,
       codeField: undefined,
       fitRequest: 0,
+      live: undefined,
 
       newFlow(name) {
         const s = get();
@@ -278,6 +291,9 @@ export function createEditorStore(initial: { flows?: readonly FlowDoc[]; context
       },
       setContext(context) {
         set({ context });
+      },
+      setLive(live) {
+        set({ live });
       },
       notify(key, kind = 'info', values) {
         set({ notice: { key, kind, seq: ++noticeSeq, ...(values ? { values } : {}) } });

@@ -3,6 +3,7 @@ import type { Node, NodeProps } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { PortSpec, Text } from '../../../runtime/model';
 import { useLang } from '../i18n/language';
+import { useEditor } from './use-editor';
 
 /** What the canvas shows of a node: plain data derived from the flow document (no callbacks). */
 export interface FlowNodeData extends Record<string, unknown> {
@@ -28,6 +29,7 @@ export function FlowNodeView({ id, data, selected }: NodeProps<CanvasNode>) {
   const rows = Math.max(data.inputs.length, data.outputs.length, 1);
   const name = typeof data.name === 'string' ? data.name : data.name ? text(data.name) : undefined;
   const problems = data.problems.length;
+  const live = useEditor((s) => s.live?.[`${s.activeId}/${id}`]);
   return (
     <div
       className={`flow-node cat-${data.category}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}${data.disabled ? ' disabled' : ''}`}
@@ -45,6 +47,14 @@ export function FlowNodeView({ id, data, selected }: NodeProps<CanvasNode>) {
         ) : null}
       </div>
       <div className="flow-node-name">{name ?? id}{data.disabled ? ` · ${t('node.disabled')}` : ''}</div>
+      {live ? (
+        <div className={`live-stats live-${live.state}`} title={live.title} data-live-state={live.state}>
+          <span className="live-dot" aria-hidden />
+          <span className="live-in">↓{live.in}</span>
+          <span className="live-out">↑{live.out}</span>
+          {live.errors > 0 ? <span className="live-errors">⚠{live.errors}</span> : null}
+        </div>
+      ) : null}
       {data.inputs.map((p, i) => (
         <Handle key={`in-${p.name}`} type="target" position={Position.Left} id={p.name} style={{ top: 30 + i * PORT_GAP }} title={text(p.label)} className="port port-in" />
       ))}
