@@ -115,6 +115,7 @@ describe('designer flow editor', () => {
     await page.keyboard.type('const limit = 80;\nif (msg.payload > limit {\nreturn msg;\n');
     await page.locator('.rule-status[data-state="error"]').waitFor();
     await expect(page.locator('.rule-status').textContent()).resolves.toMatch(/第 2 行/);
+    await expect(page.locator('.inspector .code-preview').textContent()).resolves.toContain('const limit = 80;');
     await page.locator('.rule-panel .squiggly-error').first().waitFor();
     await screenshot(page, 'designer-rule-error');
     // Completion knows the rule's typings: msg has payload.
@@ -137,5 +138,5 @@ describe('designer flow editor', () => {
     const saved = await page.evaluate(() => localStorage.getItem('kaiwu.designer.drafts'));
     expect(saved).toContain('barrel-temp');
     expect(errors).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -60,5 +60,5 @@ describe('designer shell', () => {
     await signIn(other, studio.url, 'lihua', E2E_PASSWORD, '/editor');
     await expect(other.locator('main h1').textContent()).resolves.toBe('无权访问');
     await expect(other.locator('nav.nav a').allTextContents()).resolves.not.toContain('◇流程编辑');
-  });
+  }, 180_000);
 });

@@ -115,6 +115,7 @@ function Canvas() {
         onNodeDragStart={() => store.getState().beginChange('move')}
         onPaneClick={() => store.getState().select([], [])}
         deleteKeyCode={null}
+        panActivationKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']}
         defaultViewport={{ x: 0, y: 0, zoom: 1 }}

@@ -91,7 +91,7 @@ export default function RuleEditor({ docKey, code, outputs, onChange }: RuleEdit
     <div className="rule-editor">
       <div className="monaco-host" ref={host} />
       <p className={`rule-status${problems && problems.length > 0 ? ' error' : ''}`} role="status" data-state={problems === undefined ? 'checking' : problems.length > 0 ? 'error' : 'ok'}>
-        {checkError ?? (problems === undefined ? t('rule.checking') : problems.length === 0 ? `✓ ${t('rule.ok')}` : problems.map((p) => t('rule.error', { line: p.line, column: p.column, message: text(p.message) })).join('；'))}
+        {checkError ?? (problems === undefined ? t('rule.checking') : problems.length === 0 ? `✓ ${t('rule.ok')}` : problems.map((p) => text(p.message)).join('；'))}
       </p>
     </div>
   );
