@@ -5,6 +5,7 @@ import { pickLang } from './cli/lang';
 import { InputFileError } from './cli/read-json';
 import type { Remote } from './cli/remote';
 import { RemoteError } from './cli/remote';
+import type { ViewerAction } from './cli/viewer-command';
 import { RuntimeLockedError } from './site/data-dir';
 import { VERSION } from './version';
 
@@ -112,6 +113,29 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
         data: opts.data, port: Number(opts.port), host: opts.host, lang: lang(), logLevel: opts.logLevel,
         ...(opts.templates ? { templates: opts.templates } : {}),
       }, out);
+    });
+
+  const viewer = program.command('viewer').description("the site dashboard's viewer accounts and open kiosk");
+  const viewerRun = async (action: ViewerAction, data: string) => {
+    code = await (await import('./cli/viewer-command')).viewerCommand(action, { data, lang: lang() }, out);
+  };
+  viewer.command('add').description('add a dashboard viewer (read-only unless --can-ack); prints a generated password once').argument('<name>')
+    .requiredOption('--data <dir>', "the runtime's data folder").option('--can-ack', 'may acknowledge alarms')
+    .option('--password-stdin', 'read the password from stdin').option('--replace', 'replace an existing account')
+    .action((name: string, o: { data: string; canAck?: boolean; passwordStdin?: boolean; replace?: boolean }) => viewerRun({ action: 'add', name, canAck: o.canAck === true, passwordStdin: o.passwordStdin === true, replace: o.replace === true }, o.data));
+  viewer.command('remove').description('remove a viewer; their sessions end at once').argument('<name>').requiredOption('--data <dir>', "the runtime's data folder")
+    .action((name: string, o: { data: string }) => viewerRun({ action: 'remove', name }, o.data));
+  viewer.command('list').description('list viewers and the open-kiosk setting').requiredOption('--data <dir>', "the runtime's data folder").option('--json')
+    .action((o: { data: string; json?: boolean }) => viewerRun({ action: 'list', json: o.json === true }, o.data));
+  viewer.command('kiosk').description('open kiosk on|off: read-only dashboard without a login').argument('<on|off>').requiredOption('--data <dir>', "the runtime's data folder")
+    .option('--allow <addresses>', 'only these client addresses, comma-separated')
+    .action(async (state: string, o: { data: string; allow?: string }) => {
+      if (state !== 'on' && state !== 'off') {
+        out(lang() === 'zh' ? 'kaiwu: 请写 on 或 off' : 'kaiwu: say on or off');
+        code = 2;
+        return;
+      }
+      await viewerRun({ action: 'kiosk', open: state === 'on', allow: (o.allow ?? '').split(',').map((a) => a.trim()).filter(Boolean) }, o.data);
     });
 
   program.command('simulate')

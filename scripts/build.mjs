@@ -38,5 +38,7 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: { 'sandbox-worker': `${root}runtime/sandbox/worker.ts` }, outdir: `${root}dist`, outExtension: { '.js': '.mjs' } }),
 ]);
 if (!process.argv.includes('--quiet')) console.error(`kaiwu: built dist/ in ${Math.round(performance.now() - t0)} ms`);
-// The designer app (dist/designer/, served by the studio at /); skipped when Vite is not installed.
+// The site dashboard (dist/dashboard/, served by the runtime at /dashboard) and the designer app
+// (dist/designer/, served by the studio at /); skipped when Vite is not installed.
+await (await import('./build-dashboard.mjs')).buildDashboard({ quiet: process.argv.includes('--quiet') });
 await (await import('./build-designer.mjs')).buildDesigner({ quiet: process.argv.includes('--quiet') });

@@ -65,7 +65,7 @@ export async function viewerCommand(a: ViewerAction, o: ViewerCommandOptions, pr
       case 'kiosk':
         setKiosk(dir, { open: a.open, allow: [...a.allow] });
         print(a.open
-          ? (zh ? `开放看板已打开：${a.allow.length > 0 ? a.allow.join(', ') : '任何能访问运行时的设备'}无需登录即可只读查看看板` : `open kiosk on: ${a.allow.length > 0 ? a.allow.join(', ') : 'anyone who can reach the runtime'} sees the dashboard read-only without a login`)
+          ? (zh ? `开放看板已打开：${a.allow.length > 0 ? `地址 ${a.allow.join('、')} 的设备` : '任何能访问运行时的设备'}无需登录即可只读查看看板` : `open kiosk on: ${a.allow.length > 0 ? a.allow.join(', ') : 'anyone who can reach the runtime'} sees the dashboard read-only without a login`)
           : (zh ? '开放看板已关闭：查看看板需要登录' : 'open kiosk off: the dashboard needs a login'));
         return 0;
     }

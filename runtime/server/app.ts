@@ -10,6 +10,8 @@ import type { Store } from '../store/store';
 import type { StoreErrorCode } from '../store/errors';
 import { StoreError } from '../store/errors';
 import { ApiError, notFound, sendError, unauthorized } from './api-error';
+import type { DashboardOptions } from './dashboard-routes';
+import { mountDashboard } from './dashboard-routes';
 import { streamEvents } from './event-stream';
 
 /** What the API reads from the site's store; failures are StoreErrors with a code. */
@@ -37,6 +39,8 @@ export interface AppOptions {
   readonly bodyLimit?: string;
   /** The link to the paired studio, shown in /api/status as `studio`. */
   readonly studio?: () => unknown;
+  /** The site dashboard at /dashboard: its data and the viewer accounts. */
+  readonly dashboard?: Pick<DashboardOptions, 'store' | 'viewers' | 'appDir'>;
 }
 
 type Access = 'public' | 'admin';
@@ -159,6 +163,7 @@ export function createApp(o: AppOptions): express.Express {
     app[route.method](route.path, handler);
   }
 
+  if (o.dashboard) mountDashboard(app, { ...o.dashboard, site: o.site, logger: o.logger });
   app.use('/api', (req, _res, next) => next(notFound(`${req.method} ${req.originalUrl}`)));
 
   // Errors: one JSON shape, never a stack trace.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { withDashboardWidgets } from '../../nodes/dashboard/inline-widgets';
 import type { NodeRegistry } from '../../nodes/registry';
 import type { AlarmService, Clock, EventService, HistoryService } from '../../nodes/sdk';
 import { verifySignedBundle } from '../bundle/verify-bundle';
@@ -140,10 +141,12 @@ export function checkBundleForSite(envelope: unknown, dir: DataDir, state: Deplo
   if (!uplink.ok) throw new DeployRejected(422, 'invalid-uplink', uplink.problems);
   const materialized = materializeFlows(bundle);
   if (!materialized.ok) throw new DeployRejected(422, 'invalid-flows', materialized.problems);
+  // Widgets a dashboard page describes inline run as widget nodes wired from the node they show.
+  const flows = withDashboardWidgets(materialized.flows, bundle.dashboards, registry).flows;
   const problems: Problem[] = [];
-  materialized.flows.forEach((flow, i) => problems.push(...under(['bundle', 'flows', i], validateFlow(flow, registry).problems)));
+  flows.forEach((flow, i) => problems.push(...under(['bundle', 'flows', i], validateFlow(flow, registry).problems)));
   if (problems.some((p) => p.severity === 'error')) throw new DeployRejected(422, 'invalid-flows', problems);
-  return { bundle, flows: materialized.flows, uplink: uplink.policy, hash: verified.hash, keyId: verified.keyId, envelope };
+  return { bundle, flows, uplink: uplink.policy, hash: verified.hash, keyId: verified.keyId, envelope };
 }
 
 /**
@@ -428,7 +431,9 @@ export function createSiteRuntime(options: SiteRuntimeOptions): SiteRuntime {
       // Read once per deployment: the envelope on disk is the one this engine was started from.
       if (dashboards?.sequence !== sequence) {
         const bundle = (readEnvelope(sequence) as { bundle?: { dashboards?: unknown } }).bundle;
-        dashboards = { sequence, list: Array.isArray(bundle?.dashboards) ? bundle.dashboards : [] };
+        const pages = Array.isArray(bundle?.dashboards) ? bundle.dashboards : [];
+        // Inline widgets name the widget nodes they become (the same ids whether or not the flows were expanded).
+        dashboards = { sequence, list: withDashboardWidgets(current.engine.flows.map((f) => f.flow), pages, registry).dashboards };
       }
       return { sequence, dashboards: dashboards.list, flows: current.engine.flows };
     },

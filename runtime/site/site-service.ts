@@ -13,6 +13,7 @@ import type { DataDir } from './data-dir';
 import { acquireLock, ensureDataDir } from './data-dir';
 import { startHeartbeat } from './heartbeat';
 import { readSecret } from './secrets';
+import { openViewerAccess } from './viewers';
 import type { SiteRuntime } from './site-runtime';
 import { createSiteRuntime } from './site-runtime';
 
@@ -59,7 +60,7 @@ export async function startSiteService(o: SiteServiceOptions): Promise<SiteServi
   siteId = site.status().site ?? siteId;
   await site.start();
   const heartbeat = startHeartbeat({ dir, status: () => site.status(), version: VERSION, logger: logger.child({ part: 'heartbeat' }), ...(o.heartbeatMs ? { intervalMs: o.heartbeatMs } : {}) });
-  const app = createApp({ site, queries: store, token, logger, version: VERSION, studio: () => heartbeat.state() });
+  const app = createApp({ site, queries: store, token, logger, version: VERSION, studio: () => heartbeat.state(), dashboard: { store, viewers: openViewerAccess(dir) } });
   const server: Server = app.listen(o.port, o.host);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -173,7 +173,8 @@ export function openViewerAccess(dir: DataDir, options: { now?: () => number } =
   function fileStamp(path: string): string {
     try {
       const s = statSync(path);
-      return `${s.mtimeMs}:${s.size}`;
+      // A rewrite is a new file (atomic rename): the inode tells it apart even within one mtime tick.
+      return `${s.ino}:${s.mtimeMs}:${s.size}`;
     } catch {
       return 'none';
     }

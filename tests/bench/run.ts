@@ -2,17 +2,21 @@
 // tests/bench/RESULTS.md under the benchmark's own heading.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dashboardBench } from './dashboard.bench';
 import { deployBench } from './deploy.bench';
 import { engineBench } from './engine.bench';
 import { modbusBench } from './modbus.bench';
 import { replicateBench } from './replicate.bench';
 import { storeBench } from './store.bench';
+import { uplinkBench } from './uplink.bench';
 
 const benches: Record<string, () => Promise<Record<string, string>>> = {
+  dashboard: dashboardBench,
   engine: engineBench,
   modbus: modbusBench,
   replicate: replicateBench,
   store: async () => ({ ...(await storeBench()), ...(await deployBench()) }),
+  uplink: uplinkBench,
 };
 
 const name = process.argv[2];
