@@ -15,6 +15,7 @@ import type { Lang } from '../model';
 import { dataDir, ensureDataDir } from '../site/data-dir';
 import { startSiteService } from '../site/site-service';
 import { trustKey } from '../site/trusted-keys';
+import { addViewer } from '../site/viewers';
 import { pairCommand } from './pair-command';
 import { untilSignal } from './signals';
 
@@ -123,13 +124,15 @@ export async function demoCommand(o: DemoOptions, print: (line: string) => void)
     const siteDir = dataDir(join(root, 'site'));
     ensureDataDir(siteDir);
     trustKey(siteDir, studio.key.publicFile);
+    // The site dashboard needs a viewer login: one for the demo, with the demo users' password.
+    const password = `demo-${randomBytes(6).toString('base64url')}`;
+    await addViewer(siteDir, 'viewer', password, { canAck: true, now: Date.now() });
     const site = await startSiteService({ dir: siteDir, port: o.sitePort, host: o.host, logger: logger.child({ part: 'site' }), probationMs: 10_000, heartbeatMs: 5_000 });
     stops.push(() => site.close());
 
     // 4. Users, pairing, the sample firm's instance bound to the site, deployed by the studio.
     const admin = studioClient(studioUrl);
     await admin.login('admin', studio.adminPassword ?? readFileSync(studio.dir.adminPassword, 'utf8').trim());
-    const password = `demo-${randomBytes(6).toString('base64url')}`;
     await admin.call('POST', '/api/users', { username: 'contractor', role: 'contractor', password });
     await admin.call('POST', '/api/users', { username: 'engineer', role: 'field-engineer', password });
     await admin.call('POST', '/api/users', { username: 'enterprise', role: 'enterprise', enterprise: sample.enterprise, password });
@@ -170,7 +173,7 @@ export async function demoCommand(o: DemoOptions, print: (line: string) => void)
           `  工作室（设计器、模板库、机队）：${studioUrl}`,
           `    用户 admin / ${studio.adminPassword ?? '(见 admin-password 文件)'}；contractor、engineer、enterprise / ${password}`,
           `  站点运行时：${site.url}（管理令牌 ${site.token.generated ?? readFileSync(siteDir.adminToken, 'utf8').trim()}）`,
-          `  看板：${site.url}/dashboard`,
+          `  看板：${site.url}/dashboard/（用户 viewer / ${password}）`,
           `  模拟设备：${sim.devices.length} 台（${settings.devices.map((d) => `${d.profile} × ${d.count}`).join('，')}），Modbus TCP 127.0.0.1`,
           `  已部署：${deployed.deployment?.template ?? sample.template}（序号 ${running.deployment?.sequence ?? '?'}，${running.nodes.length} 个节点），站点已与工作室配对，每 5 秒心跳`,
           `  数据目录：${root}${o.data ? '' : '（退出时删除）'}`,
@@ -183,7 +186,7 @@ export async function demoCommand(o: DemoOptions, print: (line: string) => void)
           `  studio (designer, library, fleet): ${studioUrl}`,
           `    users admin / ${studio.adminPassword ?? '(see the admin-password file)'}; contractor, engineer, enterprise / ${password}`,
           `  site runtime: ${site.url} (admin token ${site.token.generated ?? readFileSync(siteDir.adminToken, 'utf8').trim()})`,
-          `  dashboard: ${site.url}/dashboard`,
+          `  dashboard: ${site.url}/dashboard/ (user viewer / ${password})`,
           `  simulated machines: ${sim.devices.length} (${settings.devices.map((d) => `${d.profile} × ${d.count}`).join(', ')}), Modbus TCP on 127.0.0.1`,
           `  deployed: ${deployed.deployment?.template ?? sample.template} (sequence ${running.deployment?.sequence ?? '?'}, ${running.nodes.length} nodes); the site is paired with the studio, a heartbeat every 5 s`,
           `  data: ${root}${o.data ? '' : ' (removed at the end)'}`,

@@ -31,6 +31,13 @@ describe('kaiwu demo (npm start)', () => {
       // The studio sees it deployed and in sync, live from its heartbeats.
       const login = await fetch(`${studio}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: admin, client: 'api' }) }).then((r) => r.json());
       const fleet = await fetch(`${studio}/api/fleet`, { headers: { Authorization: `Bearer ${login.token}` } }).then((r) => r.json());
+      // The site's dashboard shows the sample firm's pages to the demo viewer.
+      const viewer = /dashboard: \S+ \(user viewer \/ (\S+)\)/.exec(out)?.[1];
+      const login2 = await fetch(`${site}/dashboard/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'viewer', password: viewer }) });
+      expect(login2.status).toBe(200);
+      const cookie = login2.headers.get('set-cookie')!.split(';')[0]!;
+      const pages = await fetch(`${site}/dashboard/api/pages`, { headers: { Cookie: cookie } }).then((r) => r.json());
+      expect(JSON.stringify(pages).length).toBeGreaterThan(100);
       expect(fleet.sites).toEqual([expect.objectContaining({ drift: 'in-sync', deployed: expect.objectContaining({ template: 'weaving-waterjet@1.2.0' }), heartbeat: expect.objectContaining({ devices: { total: 25, online: expect.any(Number) } }) })]);
     } finally {
       // Ctrl-C, as a user stops it.
