@@ -1,0 +1,33 @@
+// Texts of the shared pieces of the library, instance, fleet and audit pages (namespace "ui").
+export const uiMessages = {
+  zh: {
+    loading: '加载中…',
+    retry: '重试',
+    close: '关闭',
+    cancel: '取消',
+    confirm: '确定',
+    none: '无',
+    yes: '是',
+    no: '否',
+    pager: { prev: '上一页', next: '下一页', status: '第 {{page}} / {{pages}} 页 · 共 {{total}} 条' },
+    error: { status: 'HTTP {{status}} · {{code}}', details: '问题明细', at: '位置' },
+    time: { never: '从未' },
+    copy: '复制',
+    copied: '已复制',
+  },
+  en: {
+    loading: 'Loading…',
+    retry: 'Retry',
+    close: 'Close',
+    cancel: 'Cancel',
+    confirm: 'Confirm',
+    none: 'none',
+    yes: 'yes',
+    no: 'no',
+    pager: { prev: 'Previous', next: 'Next', status: 'Page {{page}} of {{pages}} · {{total}} in all' },
+    error: { status: 'HTTP {{status}} · {{code}}', details: 'Problems', at: 'Where' },
+    time: { never: 'never' },
+    copy: 'Copy',
+    copied: 'Copied',
+  },
+};
