@@ -78,7 +78,7 @@ export function DebugMessages({ view, editor, onPause, onClear, onShow }: {
           ))}
         </select>
         <button type="button" aria-pressed={view.paused} className={view.paused ? 'active' : ''} onClick={() => onPause(!view.paused)}>
-          {view.paused ? `▶ ${t('messages.resume')}` : `⏸ ${t('messages.pause')}`}
+          {view.paused ? t('messages.resume') : t('messages.pause')}
         </button>
         <button type="button" onClick={onClear}>{t('messages.clear')}</button>
       </div>

@@ -12,6 +12,7 @@ import { useMessages } from '../i18n/i18n';
 import { useLang } from '../i18n/language';
 import { previewMessages } from './messages';
 import { PreviewPanel } from './preview-panel';
+import type { PreviewParameter } from './preview-panel';
 import { usePreview } from './use-preview';
 import '../editor/editor.css';
 import './preview.css';
@@ -20,6 +21,7 @@ interface Loaded {
   readonly name: string;
   readonly ref: string;
   readonly editor: EditorStore;
+  readonly parameters: readonly PreviewParameter[];
 }
 
 type Json = Record<string, unknown>;
@@ -43,7 +45,9 @@ async function load(id: string): Promise<Loaded> {
       profiles: Object.fromEntries(profiles.profiles.map((p) => [p.id, p])),
     },
   });
-  return { name: instance.name, ref: instance.template, editor };
+  const values = instance.instance.parameters ?? {};
+  const parameters = ((version.template.parameters ?? []) as PreviewParameter[]).map((p) => ({ ...p, default: values[p.key] ?? p.default }));
+  return { name: instance.name, ref: instance.template, editor, parameters };
 }
 
 /** /preview/instances/:id — an instance's flows with the preview beside the canvas (its devices simulated). */
@@ -92,6 +96,7 @@ function InstancePreview({ id, loaded }: { id: string; loaded: Loaded }) {
           editor={loaded.editor}
           source={() => ({ instance: id })}
           sourceLabel={t('source.instance', { instance: id, ref: loaded.ref })}
+          parameters={loaded.parameters}
           onShowNode={(flowId, nodeId) => {
             loaded.editor.getState().setActive(flowId);
             loaded.editor.getState().select([nodeId]);

@@ -28,6 +28,8 @@ export interface PreviewPanelProps {
   readonly groups?: readonly { readonly key: string; readonly label: Text; readonly min?: number; readonly max?: number }[];
   /** X scenarios that may run besides the N ones (all by default). */
   readonly xScenarios?: readonly { readonly key: string; readonly title: Text }[];
+  /** Parameters the preview may run with other values than the defaults (or the instance's). */
+  readonly parameters?: readonly PreviewParameter[];
   /** Errors of a start the page shows itself (problems on its fields); true when it took it. */
   readonly onStartError?: (err: ApiError) => boolean;
   /** Shows a node on the canvas (switching to its scenario). */
@@ -36,8 +38,26 @@ export interface PreviewPanelProps {
 
 type Tab = 'messages' | 'alarms' | 'devices' | 'inject';
 
+export interface PreviewParameter {
+  readonly key: string;
+  readonly type: string;
+  readonly label: Text;
+  readonly default?: unknown;
+  readonly unit?: string;
+}
+
+/** A parameter value typed in a field, as its type wants it ('' = no override). */
+export function parameterValue(type: string, text: string): unknown {
+  const s = text.trim();
+  if (s === '') return undefined;
+  if (type === 'number' || type === 'integer') return Number.isFinite(Number(s)) ? Number(s) : s;
+  if (type === 'boolean') return s === 'true' ? true : s === 'false' ? false : s;
+  if (type === 'duration' && /^\d+$/.test(s)) return Number(s);
+  return text;
+}
+
 /** The preview beside the canvas: start and stop, speed, and the debug tabs (messages, alarms, devices, inject). */
-export function PreviewPanel({ preview, editor, source, sourceLabel, groups = [], xScenarios = [], onStartError, onShowNode }: PreviewPanelProps) {
+export function PreviewPanel({ preview, editor, source, sourceLabel, groups = [], xScenarios = [], parameters = [], onStartError, onShowNode }: PreviewPanelProps) {
   const { t } = useMessages('preview', previewMessages);
   const { text, lang } = useLang();
   const { view } = preview;
@@ -45,6 +65,7 @@ export function PreviewPanel({ preview, editor, source, sourceLabel, groups = []
   const [behaviour, setBehaviour] = useState<'random' | 'steady'>('steady');
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [skipX, setSkipX] = useState<ReadonlySet<string>>(new Set());
+  const [overrides, setOverrides] = useState<Readonly<Record<string, string>>>({});
   const [tab, setTab] = useState<Tab>('messages');
   const [error, setError] = useState<ApiError | undefined>();
   const running = view.status === 'running' || view.status === 'starting' || view.status === 'stopping';
@@ -52,12 +73,17 @@ export function PreviewPanel({ preview, editor, source, sourceLabel, groups = []
   const start = async () => {
     setError(undefined);
     const devices = Object.fromEntries(groups.map((g) => [g.key, counts[g.key] ?? Math.max(1, g.min ?? 1)]));
+    const values = Object.fromEntries(parameters.flatMap((p) => {
+      const v = parameterValue(p.type, overrides[p.key] ?? '');
+      return v === undefined ? [] : [[p.key, v]];
+    }));
     const request: PreviewRequest = {
       ...source(),
       speed,
       behaviour,
       ...(groups.length > 0 ? { devices } : {}),
       ...(xScenarios.length > 0 ? { scenarios: xScenarios.filter((x) => !skipX.has(x.key)).map((x) => x.key) } : {}),
+      ...(Object.keys(values).length > 0 ? { parameters: values } : {}),
     };
     try {
       await preview.start(request);
@@ -119,6 +145,21 @@ export function PreviewPanel({ preview, editor, source, sourceLabel, groups = []
                 </label>
               ))}
             </div>
+          ) : null}
+          {parameters.length > 0 ? (
+            <details className="preview-parameters">
+              <summary className="small">{t('parameters', { count: Object.values(overrides).filter((v) => v.trim() !== '').length })}</summary>
+              {parameters.map((p) => (
+                <label key={p.key} className="param-override" data-param={p.key}>
+                  <span title={p.key}>{text(p.label) || p.key}</span>
+                  <input
+                    value={overrides[p.key] ?? ''}
+                    placeholder={p.default === undefined ? '' : `${typeof p.default === 'string' ? p.default : JSON.stringify(p.default)}${p.unit ? ` ${p.unit}` : ''}`}
+                    onChange={(e) => setOverrides({ ...overrides, [p.key]: e.target.value })}
+                  />
+                </label>
+              ))}
+            </details>
           ) : null}
         </div>
       ) : (

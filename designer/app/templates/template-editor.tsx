@@ -127,6 +127,7 @@ function Body() {
               sourceLabel: dirty ? `${ref} · ${t('editor.dirty')}` : ref,
               groups,
               xScenarios,
+              parameters: draft.parameters.map((p) => ({ key: p.key, type: p.type, label: p.label, default: p.default, ...(p.unit ? { unit: p.unit } : {}) })),
               onStartError: pageProblems,
               onShowNode: (flowId, nodeId) => {
                 store.getState().open('scenario', flowId, 'flow');

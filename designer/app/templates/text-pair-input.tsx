@@ -26,7 +26,7 @@ export function TextPairInput({ id, label, value, onChange, problems = [], disab
       placeholder: t(`common.${lang}`),
     };
     return multiline
-      ? <textarea {...props} rows={2} onChange={(e) => onChange({ ...v, [lang]: e.target.value })} />
+      ? <textarea {...props} rows={3} onChange={(e) => onChange({ ...v, [lang]: e.target.value })} />
       : <input {...props} onChange={(e) => onChange({ ...v, [lang]: e.target.value })} />;
   };
   return (
