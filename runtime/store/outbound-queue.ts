@@ -74,7 +74,9 @@ export class OutboundQueue {
     this.expire = db.prepare('DELETE FROM outbound WHERE endpoint = ? AND dead = 0 AND created_at < ?');
     this.addStat = db.prepare('INSERT INTO outbound_stats (endpoint, name, n) VALUES (?, ?, ?) ON CONFLICT (endpoint, name) DO UPDATE SET n = n + excluded.n');
     this.statsRows = db.prepare('SELECT endpoint, name, n FROM outbound_stats');
-    this.oldest = db.prepare('SELECT min(created_at) FROM outbound WHERE endpoint = ? AND dead = 0').pluck();
+    // The first row in line, found through the index: rows are enqueued in id order, so its time
+    // is the oldest (min(created_at) would read every pending row, on each status call).
+    this.oldest = db.prepare('SELECT created_at FROM outbound WHERE endpoint = ? AND dead = 0 ORDER BY id LIMIT 1').pluck();
     this.countDead = db.prepare('SELECT count(*) FROM outbound WHERE endpoint = ? AND dead = 1').pluck();
     this.deadRows = db.prepare('SELECT id, endpoint, stream, topic, created_at AS createdAt, body, attempts, last_error AS lastError FROM outbound WHERE endpoint = ? AND dead = 1 ORDER BY id LIMIT ?');
     this.revive = db.prepare('UPDATE outbound SET dead = 0, attempts = 0 WHERE endpoint = ? AND dead = 1');
@@ -198,7 +200,7 @@ export class OutboundQueue {
     }
     const endpoints = new Set([...counters.keys(), ...this.pending.keys()]);
     return [...endpoints].sort().map((endpoint) => {
-      const oldestAt = this.oldest.get(endpoint) as number | null;
+      const oldestAt = this.oldest.get(endpoint) as number | undefined;
       const c = counters.get(endpoint) ?? {};
       return {
         endpoint,
@@ -206,7 +208,7 @@ export class OutboundQueue {
         dead: this.countDead.get(endpoint) as number,
         dropped: c.dropped ?? 0,
         sent: c.sent ?? 0,
-        ...(oldestAt === null ? {} : { oldestAt }),
+        ...(oldestAt === undefined ? {} : { oldestAt }),
       };
     });
   }

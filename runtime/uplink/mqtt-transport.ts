@@ -14,6 +14,9 @@ export interface MqttTransport extends Transport {
   subscribe(filter: string): Promise<void>;
 }
 
+/** Batches on the wire at once (see Transport.pipeline). */
+const PIPELINE = 4;
+
 function matches(filter: string, topic: string): boolean {
   const f = filter.split('/');
   const t = topic.split('/');
@@ -28,7 +31,8 @@ function matches(filter: string, topic: string): boolean {
  * An MQTT connection to one endpoint: QoS 1, a persistent session (clean off) under a stable
  * client id, TLS with the site's certificate files, username and a password from the site's
  * secrets. A batch is published in order and is done when every PUBACK is in; a publish the
- * broker cuts off is resent by the client when it reconnects.
+ * broker cuts off is resent by the client when it reconnects. Closing ends the batches still
+ * waiting, with what was acked so far (the rest stays queued and goes again).
  */
 export function createMqttTransport(endpoint: UplinkEndpoint, site: string, password: string | undefined, logger: Logger): MqttTransport {
   const options: IClientOptions = {
@@ -68,11 +72,16 @@ export function createMqttTransport(endpoint: UplinkEndpoint, site: string, pass
   client.on('message', (topic, payload) => {
     for (const l of commandListeners) l(topic, payload);
   });
+  /** Batches awaiting PUBACKs: closing the client ends them (it calls no callbacks of its own). */
+  const open = new Set<(reason: string) => void>();
 
   return {
     get connected() {
       return client.connected;
     },
+    // One connection delivers in the order sent: batches may follow one another without waiting.
+    // PIPELINE × the drainer's batch stays far below the 65,535 packet ids of a session.
+    pipeline: PIPELINE,
     ready: () => client.connected,
     waitReady(ms) {
       if (client.connected) return Promise.resolve();
@@ -93,10 +102,17 @@ export function createMqttTransport(endpoint: UplinkEndpoint, site: string, pass
         let retry = false;
         let reason: string | undefined;
         let left = rows.length;
-        const finish = () => {
-          if (--left > 0) return;
-          resolve({ acked, refused, retry, ...(reason === undefined ? {} : { reason }) });
+        const end = (why?: string) => {
+          open.delete(end);
+          // Copies: a callback coming late must not change what the drainer was told.
+          const because = why ?? reason;
+          resolve({ acked: [...acked], refused: [...refused], retry: retry || why !== undefined, ...(because === undefined ? {} : { reason: because }) });
         };
+        const finish = () => {
+          if (--left === 0) end();
+        };
+        if (rows.length === 0) return end();
+        open.add(end);
         for (const row of rows) {
           client.publish(row.topic, withId(row, site), { qos: 1 }, (err) => {
             if (!err) acked.push(row);
@@ -125,6 +141,7 @@ export function createMqttTransport(endpoint: UplinkEndpoint, site: string, pass
     },
     async close() {
       await client.endAsync(true);
+      for (const end of [...open]) end('the link was closed');
     },
   };
 }
