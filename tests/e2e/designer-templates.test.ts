@@ -62,7 +62,7 @@ describe('designer template authoring and preview', () => {
     await rated.getByLabel('最小').fill('100');
     await rated.getByLabel('名称（中文）').fill('额定车速（主轴）');
     await page.locator('button.save').click();
-    await page.locator('.tpl-header .flash').waitFor();
+    await page.locator('.tpl-header .dirty').waitFor({ state: 'detached' });
     await expect(page.locator('.problems-panel').count()).resolves.toBe(0);
     await screenshot(page, 'designer-template-parameters');
     const saved = await studio.api('GET', '/api/templates/weaving-waterjet/versions/1.4.0');
@@ -86,13 +86,31 @@ describe('designer template authoring and preview', () => {
     await expect(widget.getAttribute('data-cell')).resolves.toBe('0,0,6,7');
     await screenshot(page, 'designer-template-dashboard');
     await page.locator('button.save').click();
-    await page.locator('.tpl-header .flash').waitFor();
+    await page.locator('.tpl-header .dirty').waitFor({ state: 'detached' });
     const withDashboard = await studio.api('GET', '/api/templates/weaving-waterjet/versions/1.4.0');
     const stopAlarms = (withDashboard.body.template.scenarios as { key: string; dashboard: { widgets: { id: string; h: number }[] } }[]).find((s) => s.key === 'stop-alarms')!;
     expect(stopAlarms.dashboard.widgets.find((w) => w.id === 'stop-alarms')!.h).toBe(7);
 
-    // Preview beside the canvas: messages arrive in the debug panel, counters on the canvas nodes.
+    // A wrong value in a node's config comes back from the API on its scenario tab, its node and its field.
     await page.locator('[data-view="flow"]').click();
+    await page.locator('.react-flow__node[data-id="stop-alarm"]').click();
+    const inspector = page.locator('.inspector[data-node="stop-alarm"]');
+    await inspector.getByLabel('报警代码').fill('停机 报警');
+    await page.locator('.sec-tab[data-tab="meta"]').click();
+    await page.locator('button.save').click();
+    await page.locator('.problems-panel').waitFor();
+    await expect(page.locator('.scenario-tab[data-scenario="stop-alarms"] .tab-problems').textContent()).resolves.toBe('1');
+    await page.locator('.problem-list li[data-at="template.scenarios[2].flow.nodes[6].config.code"] button').click();
+    await inspector.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe('code');
+    await expect(page.locator('.scenario-tab[data-scenario="stop-alarms"]').getAttribute('aria-selected')).resolves.toBe('true');
+    await screenshot(page, 'designer-template-problem-on-node');
+    await inspector.getByLabel('报警代码').fill('loom-stop');
+    await page.locator('button.save').click();
+    await page.locator('.tpl-header .dirty').waitFor({ state: 'detached' });
+    await expect(page.locator('.problems-panel').count()).resolves.toBe(0);
+
+    // Preview beside the canvas: messages arrive in the debug panel, counters on the canvas nodes.
     await page.locator('.react-flow__node').first().waitFor();
     await page.locator('.preview-toggle').click();
     await panel(page).locator('.device-counts label', { hasText: '织机' }).locator('input').fill('2');

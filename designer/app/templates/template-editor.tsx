@@ -10,6 +10,7 @@ import { DeviceGroupsEditor } from './device-groups-editor';
 import { EditorHeader } from './editor-header';
 import { MetadataForm } from './metadata-form';
 import { ParametersEditor } from './parameters-editor';
+import { parsePath } from './problem-paths';
 import type { SentDocument } from './problem-paths';
 import { ProblemsPanel } from './problems-panel';
 import { ScenarioView } from './scenario-view';
@@ -22,12 +23,24 @@ import '../editor/editor.css';
 /** Problems the page shows on its own fields: a document that does not check, a copy that does not resolve. */
 const PAGE_PROBLEMS = new Set(['invalid-template', 'invalid-preview', 'preview-failed', 'version-published', 'version-not-higher', 'path-mismatch']);
 
-/** Scrolls to the field or row a problem is about and puts the cursor in it. */
+/** The inspector field of a node's config path (`devices[0].group` → `devices.0.group`, else the nearest field above it). */
+function inspectorField(body: Element, nodeId: string, configPath: string): Element | null {
+  const parts = parsePath(configPath);
+  for (let n = parts.length; n > 0; n--) {
+    const el = body.querySelector(`.inspector[data-node="${CSS.escape(nodeId)}"] [data-field="${CSS.escape(parts.slice(0, n).join('.'))}"]`);
+    if (el) return el;
+  }
+  return null;
+}
+
+/** Scrolls to the field, row or node field a problem is about and puts the cursor in it (the inspector may take a moment to show the node). */
 function useFocusRequests() {
   const focus = useTemplate((s) => s.focus);
   useEffect(() => {
     if (!focus) return;
-    const frame = requestAnimationFrame(() => {
+    let tries = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const look = () => {
       const body = document.querySelector('.tpl-body');
       if (!body) return;
       const head = (focus.field ?? '').split(/[.[]/)[0] ?? '';
@@ -35,12 +48,18 @@ function useFocusRequests() {
         ? body.querySelector(`tr[data-row="${focus.index ?? 0}"]`)
         : focus.section === 'meta' || (focus.section === 'scenario' && focus.part === 'settings')
           ? body.querySelector(`[data-field="${head}"], [data-field="tpl-${head}"], [data-field="sc-${head}"]`)
-          : undefined;
-      if (!target) return;
+          : focus.section === 'scenario' && focus.part === 'flow' && focus.nodeId && focus.configPath
+            ? inspectorField(body, focus.nodeId, focus.configPath)
+            : undefined;
+      if (!target) {
+        if (++tries < 10) timer = setTimeout(look, 50);
+        return;
+      }
       target.scrollIntoView({ block: 'center' });
       (target.querySelector('input:not([readonly]), select, textarea') as HTMLElement | null)?.focus();
-    });
-    return () => cancelAnimationFrame(frame);
+    };
+    timer = setTimeout(look, 0);
+    return () => clearTimeout(timer);
   }, [focus]);
 }
 
