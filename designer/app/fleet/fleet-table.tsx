@@ -12,7 +12,8 @@ export function FleetTable({ sites, selected, onSelect, selectable }: {
   onSelect: (ids: readonly string[], on: boolean) => void;
   selectable: boolean;
 }) {
-  const { t } = useFleetMessages();
+  const { t, i18n } = useFleetMessages();
+  const status = (s: string | null) => (s && i18n.exists(`deployments.statuses.${s}`, { ns: 'fleet' }) ? t(`deployments.statuses.${s}`) : s ?? '');
   const allOn = sites.length > 0 && sites.every((s) => selected.has(s.id));
   return (
     <div className="table-wrap fleet-table-wrap">
@@ -36,7 +37,7 @@ export function FleetTable({ sites, selected, onSelect, selectable }: {
                 <td>{s.deployed ? <><span className="mono">{s.deployed.template ?? '?'}</span><div className="muted">{t('seq', { sequence: s.deployed.sequence })}</div></> : '—'}</td>
                 <td><DriftBadge drift={s.drift} /></td>
                 <td><HealthBadge health={s.health.state} /><div className="muted small"><TimeText iso={s.health.checkedAt} relative /></div></td>
-                <td>{s.lastDeploy ? <><span className={`badge ${s.lastDeploy.status === 'deployed' ? 'ok' : s.lastDeploy.status === 'failed' ? 'bad' : ''}`}>{s.lastDeploy.status}</span><div className="muted small"><TimeText iso={s.lastDeploy.at} relative /></div></> : '—'}</td>
+                <td>{s.lastDeploy ? <><span className={`badge ${s.lastDeploy.status === 'deployed' ? 'ok' : s.lastDeploy.status === 'failed' ? 'bad' : ''}`}>{status(s.lastDeploy.status)}</span><div className="muted small"><TimeText iso={s.lastDeploy.at} relative /></div></> : '—'}</td>
                 <td>
                   {s.heartbeat ? (
                     <>

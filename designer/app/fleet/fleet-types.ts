@@ -57,7 +57,7 @@ export interface PairingCode {
 /** The runtime's own GET /api/status, as the studio passes it on (GET /api/sites/:id/status). */
 export interface LiveStatus {
   readonly site: string | null;
-  readonly startedAt?: string;
+  readonly startedAt?: string | number;
   readonly deployment: { readonly sequence: number; readonly id: string; readonly hash: string; readonly status: string } | null;
   readonly lastKnownGood: { readonly sequence: number; readonly id: string } | null;
   readonly lastSequence: number;

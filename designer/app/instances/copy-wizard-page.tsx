@@ -73,7 +73,7 @@ function Wizard({ sample, template }: { sample: InstanceView; template: Template
 
   return (
     <section className="page wizard-page" data-step={s.step}>
-      <nav className="breadcrumbs"><Link to="/library">{t('list.library')}</Link> › {sample.instance.enterprise}</nav>
+      <nav className="breadcrumbs"><Link to="/library">{t('list.libraryTitle')}</Link> › {sample.instance.enterprise}</nav>
       <h1>{role === 'contractor' ? t('wizard.titleFor') : t('wizard.title')}</h1>
       <p className="muted">{t('wizard.from', { sample: sample.instance.enterprise, template: sample.template })}</p>
       <WizardSteps current={s.step} local={local} remote={remote} locked={Boolean(s.created)} onGo={(step: Step) => dispatch({ type: 'go', step })} />

@@ -89,7 +89,7 @@ export function DevicesEditor({ table, groups, onChange, problems, readOnly = fa
             <label>
               {t('devices.importGroup')}
               <select value={importGroup} onChange={(e) => setImportGroup(e.target.value)}>
-                <option value="">group</option>
+                <option value="">{t('devices.groupColumn')}</option>
                 {groups.map((g) => <option key={g.key} value={g.key}>{text(g.label)} ({g.key})</option>)}
               </select>
             </label>

@@ -122,7 +122,7 @@ function InstanceEditor({ instance, template, newer, note, onSaved, onReload }: 
       <div className="instance-layout">
         <div>
           <div className="section">
-            <h2>{t('steps.scenarios')}</h2>
+            <h2>{t('instance.scenarios')}</h2>
             <ScenarioPicker template={template} chosen={scenarios} readOnly={!editable} problems={problems} onChange={(key, on) => setScenarios(on ? template.scenarios.map((s) => s.key).filter((k) => k === key || scenarios.includes(k)) : scenarios.filter((k) => k !== key))} />
           </div>
           <div className="section">

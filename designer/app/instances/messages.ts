@@ -8,6 +8,7 @@ export const instancesMessages = {
       name: '名称', enterprise: '企业', template: '模板', site: '站点', updated: '更新时间', sample: '示范样本',
       empty: '还没有实例。到模板库打开一个示范样本，复制到本企业。',
       library: '去模板库',
+      libraryTitle: '模板库',
     },
     steps: { basics: '基本信息', scenarios: '可选场景', parameters: '参数', devices: '设备', check: '检查', deploy: '绑定与部署' },
     wizard: {
@@ -70,6 +71,7 @@ export const instancesMessages = {
       applyPaste: '导入粘贴的文本',
       downloadTemplate: '下载 CSV 模板',
       importGroup: '没有 group 列时导入到设备组',
+      groupColumn: '按 CSV 的 group 列',
       fromCsv: '来自 CSV：{{file}}，共 {{count}} 行设备。保存时按原文发送，工作室按行列报告问题；改动表格后按表格发送。',
       pasted: '粘贴的文本',
       line: 'CSV 行',
@@ -91,6 +93,7 @@ export const instancesMessages = {
     instance: {
       back: '实例',
       sample: '示范样本',
+      scenarios: '场景',
       template: '模板',
       enterprise: '企业',
       site: '站点 ID',
@@ -197,6 +200,7 @@ export const instancesMessages = {
       name: 'Name', enterprise: 'Enterprise', template: 'Template', site: 'Site', updated: 'Updated', sample: 'sample firm',
       empty: 'No instances yet. Open a sample firm in the library and copy it for your enterprise.',
       library: 'Go to the library',
+      libraryTitle: 'Library',
     },
     steps: { basics: 'Basics', scenarios: 'Optional scenarios', parameters: 'Parameters', devices: 'Devices', check: 'Check', deploy: 'Bind and deploy' },
     wizard: {
@@ -261,6 +265,7 @@ export const instancesMessages = {
       applyPaste: 'Import the pasted text',
       downloadTemplate: 'Download a CSV template',
       importGroup: 'Device group for a CSV without a group column',
+      groupColumn: 'from the CSV\'s group column',
       fromCsv: 'From CSV: {{file}}, {{count}} device rows. Saved as it is; the studio reports problems by line and column. After an edit the table is sent instead.',
       pasted: 'pasted text',
       line: 'CSV line',
@@ -282,6 +287,7 @@ export const instancesMessages = {
     instance: {
       back: 'Instances',
       sample: 'sample firm',
+      scenarios: 'Scenarios',
       template: 'Template',
       enterprise: 'Enterprise',
       site: 'Site id',

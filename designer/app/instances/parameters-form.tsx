@@ -73,7 +73,7 @@ export function ParametersForm({ parameters, inputs, onChange, problems, readOnl
               )}
               {p.unit ? <span className="param-unit">{p.unit}</span> : null}
             </div>
-            <div className="param-hint muted" id={`${field}-hint`}>{p.help ? `${text(p.help)} ` : ''}{hint}</div>
+            <div className="param-hint muted" id={`${field}-hint`}>{[p.help ? text(p.help) : '', hint].filter(Boolean).join(' · ')}</div>
             <FieldProblems id={`${field}-problems`} messages={messages} />
           </div>
         );

@@ -14,19 +14,24 @@ export function relativeTime(at: number, now: number, lang: 'zh' | 'en'): string
 }
 
 /** A date and time in the page's language (local time). */
-export function formatTime(iso: string, lang: 'zh' | 'en'): string {
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+export function formatTime(at: string | number | Date, lang: 'zh' | 'en'): string {
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(at));
 }
 
-/** A time from the API: local date and time, "how long ago" beside it when asked, ISO on hover. */
-export function TimeText({ iso, relative = false }: { iso: string | null | undefined; relative?: boolean }) {
+/**
+ * A time from the API (ISO text, or ms since the epoch as runtimes give some): local date and
+ * time, "how long ago" beside it when asked, ISO on hover. Anything unreadable is shown as it came.
+ */
+export function TimeText({ iso, relative = false }: { iso: string | number | null | undefined; relative?: boolean }) {
   const { lang } = useLang();
   const { t } = useUi();
-  if (!iso) return <span className="muted">{t('time.never')}</span>;
+  if (iso === null || iso === undefined || iso === '') return <span className="muted">{t('time.never')}</span>;
+  const at = new Date(iso);
+  if (!Number.isFinite(at.getTime())) return <span>{String(iso)}</span>;
   return (
-    <time dateTime={iso} title={iso}>
-      {formatTime(iso, lang)}
-      {relative ? <span className="muted"> · {relativeTime(Date.parse(iso), Date.now(), lang)}</span> : null}
+    <time dateTime={at.toISOString()} title={at.toISOString()}>
+      {formatTime(at, lang)}
+      {relative ? <span className="muted"> · {relativeTime(at.getTime(), Date.now(), lang)}</span> : null}
     </time>
   );
 }

@@ -36,7 +36,7 @@ describe('devices editor', () => {
     const { container } = render(<Harness initial={tableFromCsv(CSV, ['cnc', 'benches'], undefined, 'valve.csv').table} problems={[hostProblem]} seen={seen} />);
     expect(screen.getByText(/来自 CSV：valve\.csv，共 3 行设备/)).toBeTruthy();
     const rows = container.querySelectorAll('tbody tr');
-    expect([...rows].map((r) => r.getAttribute('data-line'))).toEqual(['2', '3', '4']);
+    expect(Array.from(rows, (r) => r.getAttribute('data-line'))).toEqual(['2', '3', '4']);
     const bad = container.querySelector('tr[data-line="3"]')!;
     const host = bad.querySelector('input[data-field="host"]')!;
     expect(host.getAttribute('aria-invalid')).toBe('true');

@@ -27,7 +27,7 @@ describe('README text', () => {
     expect(container.querySelector('strong')!.textContent).toBe('C3443');
     expect(container.querySelector('a')!.getAttribute('href')).toBe('https://example.com');
     expect(container.querySelector('.md-link')!.textContent).toBe('examples');
-    expect([...container.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['oee', 'N']);
+    expect(Array.from(container.querySelectorAll('td'), (td) => td.textContent)).toEqual(['oee', 'N']);
     expect(container.querySelectorAll('li')).toHaveLength(2);
     expect(container.querySelector('b')).toBeNull();
     expect(container.querySelector('pre')!.textContent).toBe('kaiwu deploy x.json');
