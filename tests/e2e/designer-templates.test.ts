@@ -157,6 +157,15 @@ describe('designer template authoring and preview', () => {
     await page.locator('.test-card[data-test="stop-alarm-cause"] .expectation.passed .expected').first().waitFor();
     await screenshot(page, 'designer-template-tests');
 
+    // Publish the draft (after confirming): it becomes read-only.
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('button.publish').click();
+    await page.locator('.tpl-editor[data-status="published"]').waitFor();
+    await expect(page.locator('.status-chip').textContent()).resolves.toBe('已发布');
+    await page.locator('.readonly-note').waitFor();
+    await expect(page.locator('button.save').count()).resolves.toBe(0);
+    expect((await studio.api('GET', '/api/templates/weaving-waterjet')).body.versions.find((v: { version: string }) => v.version === '1.4.0').status).toBe('published');
+
     expect(errors).toEqual([]);
   });
 });

@@ -91,10 +91,15 @@ export function EditorHeader({ canEdit }: { canEdit: boolean }) {
 
   return (
     <header className="tpl-header">
-      <Link to="/templates" className="back" title={t('editor.back')}>←</Link>
+      <Link to="/templates" className="back" title={t('editor.back')} onClick={(e) => {
+        if (store.getState().isDirty() && !window.confirm(t('editor.leave'))) e.preventDefault();
+      }}>←</Link>
       <h1 className="tpl-title" title={text(title)}>{text(title) || summary.id}</h1>
       <code className="tpl-ref">{summary.id}</code>
-      <select className="tpl-versions" aria-label={t('editor.versions')} value={summary.version} onChange={(e) => navigate(`/templates/${summary.id}/${e.target.value}`)}>
+      <select className="tpl-versions" aria-label={t('editor.versions')} value={summary.version} onChange={(e) => {
+        if (store.getState().isDirty() && !window.confirm(t('editor.leave'))) return;
+        navigate(`/templates/${summary.id}/${e.target.value}`);
+      }}>
         {(versions.length > 0 ? versions : [summary]).map((v) => <option key={v.version} value={v.version}>{v.version} · {t(`status.${v.status}`)}</option>)}
       </select>
       <span className={`status-chip status-${summary.status}`}>{t(`status.${summary.status}`)}</span>
