@@ -251,6 +251,13 @@ describe('designer enterprise path', () => {
     await admin.locator('.audit-table tr[data-action="instance-copy"]').waitFor();
     await screenshot(admin, 'audit');
 
+    // The same pages in English.
+    await admin.getByRole('button', { name: 'English' }).click();
+    await admin.goto(`${studio.url}/fleet`);
+    await expect(admin.locator('main h1').textContent()).resolves.toBe('Fleet');
+    await expect(admin.locator(`.fleet-table tr[data-site="${siteId}"] [data-drift]`).textContent()).resolves.toBe('instance changed');
+    await screenshot(admin, 'fleet-en');
+
     expect(errors).toEqual([]);
     expect(adminErrors).toEqual([]);
   }, 240_000);

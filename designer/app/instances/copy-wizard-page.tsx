@@ -6,7 +6,7 @@ import { api } from '../api';
 import { useLang } from '../i18n/language';
 import type { InstanceAnswer, InstanceView, TemplateVersion } from '../library/library-types';
 import { ApiErrorBox, FieldProblems } from '../library/ui/api-error-box';
-import { asApiError } from '../library/ui/api-problems';
+import { asApiError, detailsUnder } from '../library/ui/api-problems';
 import { useApi } from '../library/ui/use-api';
 import { useUi } from '../library/ui/use-ui';
 import { useUser } from '../shell/session';
@@ -101,6 +101,7 @@ function Wizard({ sample, template }: { sample: InstanceView; template: Template
 
 function StepBody({ s, dispatch, role }: { s: WizardState; dispatch: (a: Parameters<typeof wizardReducer>[1]) => void; role: 'contractor' | 'enterprise' }) {
   const { t } = useInstancesMessages();
+  const { text } = useLang();
   const user = useUser();
   switch (s.step) {
     case 'basics':
@@ -110,12 +111,14 @@ function StepBody({ s, dispatch, role }: { s: WizardState; dispatch: (a: Paramet
           <label>
             {t('wizard.name')}
             <input name="name" value={s.name} placeholder={t('wizard.namePlaceholder')} onChange={(e) => dispatch({ type: 'name', value: e.target.value })} />
+            <FieldProblems messages={detailsUnder(s.problems, ['name']).map((d) => text(d.message))} />
           </label>
           {role === 'contractor' ? (
             <label>
               {t('wizard.enterprise')}
-              <input name="enterprise" value={s.enterprise} aria-invalid={s.enterprise.trim() === ''} onChange={(e) => dispatch({ type: 'enterprise', value: e.target.value })} />
+              <input name="enterprise" value={s.enterprise} aria-invalid={s.enterprise.trim() === '' || detailsUnder(s.problems, ['enterprise']).length > 0} onChange={(e) => dispatch({ type: 'enterprise', value: e.target.value })} />
               <span className="muted">{t('wizard.enterpriseHelp')}</span>
+              <FieldProblems messages={detailsUnder(s.problems, ['enterprise']).map((d) => text(d.message))} />
             </label>
           ) : <p>{t('wizard.enterpriseFixed', { enterprise: s.enterprise })}</p>}
           <SitePicker value={s.site} onChange={(v) => dispatch({ type: 'site', value: v })} problems={s.problems} />

@@ -154,8 +154,8 @@ function ConflictCard({ conflict: c, choice, problems, onChoose }: { conflict: U
     <div className={`upgrade-conflict${problems.length ? ' invalid' : choice ? ' chosen' : ''}`} data-conflict={c.id}>
       <div><strong>{t('upgrade.conflict', { id: c.id })}</strong> <span className="badge">{t(`upgrade.kinds.${c.kind}`)}</span> <code className="mono">{c.path}</code></div>
       <div className="conflict-sides">
-        {side('template', t('upgrade.chooseTemplate'), `${t('upgrade.templateSide')}: ${text(c.template)}`)}
-        {side('site', t('upgrade.chooseSite'), `${t('upgrade.siteSide')}: ${text(c.site)}`)}
+        {side('template', t('upgrade.chooseTemplate'), text(c.template))}
+        {side('site', t('upgrade.chooseSite'), text(c.site))}
       </div>
       {forced ? <p className="muted">{t('upgrade.onlyTemplate')}</p> : null}
       <FieldProblems messages={problems} />
