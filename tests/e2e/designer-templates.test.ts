@@ -146,8 +146,14 @@ describe('designer template authoring and preview', () => {
     await panel(page).locator('.preview-stop').click();
     await panel(page).locator('.preview-status.status-stopped').waitFor();
 
-    // The scenario tests of the saved draft, each expectation with what was expected and what happened.
+    // The scenario tests of the draft as edited (an unsaved change: the widget back to its height), each
+    // expectation with what was expected and what happened.
+    await page.locator('[data-view="dashboard"]').click();
+    await widget.focus();
+    await page.keyboard.press('Shift+ArrowUp');
+    await expect(widget.getAttribute('data-cell')).resolves.toBe('0,0,6,6');
     await page.locator('.sec-tab[data-tab="tests"]').click();
+    await expect(page.locator('.tests-source').textContent()).resolves.toBe('运行编辑中（未保存）的内容');
     await expect(page.locator('.test-card').count()).resolves.toBe(7);
     await page.locator('button.run-tests').click();
     await page.locator('.tests-summary').waitFor({ timeout: 180_000 });
@@ -165,6 +171,9 @@ describe('designer template authoring and preview', () => {
     await page.locator('.readonly-note').waitFor();
     await expect(page.locator('button.save').count()).resolves.toBe(0);
     expect((await studio.api('GET', '/api/templates/weaving-waterjet')).body.versions.find((v: { version: string }) => v.version === '1.4.0').status).toBe('published');
+    // Publishing saved the unsaved change first.
+    const published = await studio.api('GET', '/api/templates/weaving-waterjet/versions/1.4.0');
+    expect((published.body.template.scenarios as { key: string; dashboard: { widgets: { id: string; h: number }[] } }[]).find((x) => x.key === 'stop-alarms')!.dashboard.widgets[0]!.h).toBe(6);
 
     expect(errors).toEqual([]);
   });

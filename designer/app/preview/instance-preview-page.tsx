@@ -30,7 +30,7 @@ type Json = Record<string, unknown>;
 async function load(id: string): Promise<Loaded> {
   const { instance } = await api.get<{ instance: { name: string; template: string; instance: Instance } }>(`/api/instances/${encodeURIComponent(id)}`);
   const ref = parseTemplateRef(instance.template);
-  if (!ref) throw new ApiError(422, 'wrong-template', { zh: `模板引用不正确：${instance.template}`, en: `not a template reference: ${instance.template}` });
+  if (!ref) throw new ApiError(422, 'wrong-template', { zh: `${previewMessages.zh.instance.badRef}：${instance.template}`, en: `${previewMessages.en.instance.badRef}: ${instance.template}` });
   const [version, profiles] = await Promise.all([
     api.get<{ template: Json }>(`/api/templates/${encodeURIComponent(ref.id)}/versions/${encodeURIComponent(ref.version)}`),
     api.get<{ profiles: ProfileInfo[] }>('/api/device-profiles').catch(() => ({ profiles: [] as ProfileInfo[] })),

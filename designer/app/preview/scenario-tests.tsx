@@ -69,10 +69,11 @@ function TestCard({ test, result, running, onRun }: { test: { key: string; title
  * The template's scenario tests: run all or one, and each test and each expectation passed or
  * failed, with what was expected and what happened (in the user's language).
  */
-export function ScenarioTests({ tests, run, sourceLabel }: {
+export function ScenarioTests({ tests, run, source }: {
   tests: readonly { key: string; title: Text }[];
   run: (only?: readonly string[]) => Promise<TestReport>;
-  sourceLabel: string;
+  /** What a run runs: the saved version `ref`, or (unsaved) the document being edited. */
+  source: { readonly ref: string; readonly unsaved: boolean };
 }) {
   const { t } = useMessages('preview', previewMessages);
   const { text } = useLang();
@@ -100,7 +101,8 @@ export function ScenarioTests({ tests, run, sourceLabel }: {
       <header className="section-head">
         <div>
           <h2>{t('tests.title')}</h2>
-          <p className="muted small">{t('tests.intro')} {sourceLabel}</p>
+          <p className="muted small">{t('tests.intro')}</p>
+          <p className={`tests-source small${source.unsaved ? ' unsaved' : ''}`}>{source.unsaved ? t('tests.unsaved') : t('tests.saved', { ref: source.ref })}</p>
         </div>
         <button type="button" className="primary run-tests" disabled={running || tests.length === 0} onClick={() => void go()}>▶ {t('tests.runAll')}</button>
       </header>

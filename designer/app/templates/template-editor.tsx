@@ -132,7 +132,7 @@ function Body() {
         {section === 'deviceGroups' ? <DeviceGroupsEditor readOnly={readOnly} /> : null}
         {section === 'tests' ? (
           <div className="tpl-section">
-            <ScenarioTests tests={tests} run={runTests} sourceLabel={dirty ? t('editor.dirty') : ref} />
+            <ScenarioTests tests={tests} run={runTests} source={{ ref, unsaved: dirty }} />
           </div>
         ) : null}
         {section === 'scenario' ? (

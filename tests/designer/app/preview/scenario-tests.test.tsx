@@ -36,13 +36,14 @@ describe('scenario tests panel', () => {
     const asked: (readonly string[] | undefined)[] = [];
     render(
       <I18nextProvider i18n={i18n}>
-        <ScenarioTests tests={tests} sourceLabel="weaving-waterjet@1.4.0" run={async (only) => {
+        <ScenarioTests tests={tests} source={{ ref: 'weaving-waterjet@1.4.0', unsaved: false }} run={async (only) => {
           asked.push(only);
           return only ? { ...report, tests: report.tests.filter((t) => only.includes(t.key)) } : report;
         }} />
       </I18nextProvider>,
     );
     expect(screen.getAllByText('未运行').length).toBe(2);
+    expect(screen.getByText('运行已保存的版本 weaving-waterjet@1.4.0')).toBeTruthy();
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: '▶ 运行全部测试' }));
     });
