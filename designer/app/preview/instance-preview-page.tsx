@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { Instance } from '../../../runtime/model';
 import { parseTemplateRef } from '../../../runtime/model';
@@ -16,6 +16,9 @@ import type { PreviewParameter } from './preview-panel';
 import { usePreview } from './use-preview';
 import '../editor/editor.css';
 import './preview.css';
+
+/** The flow editor re-renders from its own store only, not with every preview event. */
+const StableFlowEditor = memo(FlowEditor);
 
 interface Loaded {
   readonly name: string;
@@ -90,7 +93,7 @@ function InstancePreview({ id, loaded }: { id: string; loaded: Loaded }) {
         <span className="muted">{t('instance.template', { ref: loaded.ref })}</span>
       </header>
       <div className="scenario-flow with-preview">
-        <div className="embedded-editor"><FlowEditor store={loaded.editor} /></div>
+        <div className="embedded-editor"><StableFlowEditor store={loaded.editor} /></div>
         <PreviewPanel
           preview={preview}
           editor={loaded.editor}

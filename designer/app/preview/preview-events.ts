@@ -74,7 +74,9 @@ export type PreviewAction =
   | { readonly type: 'connection'; readonly up: boolean }
   | { readonly type: 'pause'; readonly paused: boolean }
   | { readonly type: 'clear' }
-  | { readonly type: 'reset' };
+  | { readonly type: 'reset' }
+  /** Several stream events at once (the page takes them in batches, not one render per event). */
+  | { readonly type: 'batch'; readonly actions: readonly PreviewAction[] };
 
 export const statsKey = (flowId: string, nodeId: string) => `${flowId}/${nodeId}`;
 export const alarmKey = (a: Pick<AlarmRecord, 'code' | 'device'>) => `${a.code}/${a.device ?? ''}`;
@@ -169,6 +171,8 @@ export function previewReducer(state: PreviewView, action: PreviewAction): Previ
       return { ...state, devices: byName([action.device], state.devices) };
     case 'event':
       return onEvent(state, action.event, action.data, action.id);
+    case 'batch':
+      return action.actions.reduce(previewReducer, state);
   }
 }
 

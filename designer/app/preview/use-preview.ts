@@ -15,6 +15,9 @@ import type { PreviewAction, PreviewView } from './preview-events';
 import { PREVIEW_EVENTS } from './preview-types';
 import type { DeviceStateView, NodeStatsView, PreviewInfo, PreviewRequest } from './preview-types';
 
+/** Stream events are taken in batches this often: up to 200 events a second would otherwise be as many renders. */
+const BATCH_MS = 100;
+
 /** Events the server keeps and numbers; the others carry no id (EventSource repeats the last one on them). */
 const KEPT = new Set(['message', 'debug', 'log', 'node-state', 'node-error', 'alarm']);
 
@@ -46,6 +49,20 @@ export function usePreview(editor?: EditorStore): PreviewHandle {
   const [view, dispatch] = useReducer(previewReducer, INITIAL_VIEW);
   const source = useRef<EventSource | undefined>(undefined);
   const current = useRef<string | undefined>(undefined);
+  const pending = useRef<PreviewAction[]>([]);
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const flush = useCallback(() => {
+    clearTimeout(flushTimer.current);
+    flushTimer.current = undefined;
+    const actions = pending.current;
+    pending.current = [];
+    if (actions.length > 0) dispatch({ type: 'batch', actions });
+  }, []);
+  const queue = useCallback((action: PreviewAction) => {
+    pending.current.push(action);
+    flushTimer.current ??= setTimeout(flush, BATCH_MS);
+  }, [flush]);
 
   const close = useCallback(() => {
     source.current?.close();
@@ -66,16 +83,23 @@ export function usePreview(editor?: EditorStore): PreviewHandle {
           return;
         }
         const id = KEPT.has(name) && m.lastEventId ? Number(m.lastEventId) : undefined;
-        dispatch({ type: 'event', event: name, data, ...(id !== undefined && Number.isFinite(id) ? { id } : {}) });
+        queue({ type: 'event', event: name, data, ...(id !== undefined && Number.isFinite(id) ? { id } : {}) });
         // The stream ends after "stopped": do not let the browser reconnect to a preview that is gone.
-        if (name === 'stopped' && source.current === es) close();
+        if (name === 'stopped' && source.current === es) {
+          close();
+          flush();
+        }
       });
     }
-    es.onopen = () => dispatch({ type: 'connection', up: true });
-    es.onerror = () => dispatch({ type: 'connection', up: false });
-  }, [close]);
+    es.onopen = () => queue({ type: 'connection', up: true });
+    es.onerror = () => queue({ type: 'connection', up: false });
+  }, [close, queue, flush]);
 
   const start = useCallback(async (request: PreviewRequest) => {
+    close();
+    clearTimeout(flushTimer.current);
+    flushTimer.current = undefined;
+    pending.current = [];
     dispatch({ type: 'starting' });
     try {
       const info = await api.post<PreviewInfo>('/api/previews', request);
@@ -87,7 +111,7 @@ export function usePreview(editor?: EditorStore): PreviewHandle {
       dispatch({ type: 'start-failed' });
       throw err;
     }
-  }, [connect]);
+  }, [connect, close]);
 
   const stop = useCallback(async () => {
     const id = current.current;
@@ -97,10 +121,11 @@ export function usePreview(editor?: EditorStore): PreviewHandle {
       await api.delete(`/api/previews/${enc(id)}`);
     } finally {
       close();
+      flush();
       current.current = undefined;
       dispatch({ type: 'event', event: 'stopped', data: { reason: 'deleted', at: Date.now() } });
     }
-  }, [close]);
+  }, [close, flush]);
 
   const inject = useCallback(async (request: InjectRequest) => {
     const id = current.current;
@@ -118,6 +143,7 @@ export function usePreview(editor?: EditorStore): PreviewHandle {
   // Leaving the page stops the preview (the studio would stop it after 10 idle minutes anyway).
   useEffect(() => () => {
     close();
+    clearTimeout(flushTimer.current);
     const id = current.current;
     if (id) void api.delete(`/api/previews/${enc(id)}`).catch(() => undefined);
   }, [close]);

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { FlowEditor } from '../editor/flow-editor';
@@ -7,6 +8,9 @@ import { DashboardLayout } from './dashboard-layout';
 import { ScenarioSettings } from './scenario-settings';
 import type { ScenarioView as View } from './template-store';
 import { useTemplate, useTemplateApi } from './use-template';
+
+/** The flow editor re-renders from its own store only, not with every preview event the page takes. */
+const StableFlowEditor = memo(FlowEditor);
 
 /**
  * One scenario: its flow in the embedded flow editor (with the preview beside the canvas), its
@@ -51,7 +55,7 @@ export function ScenarioView({ readOnly, showPreview, onTogglePreview, preview }
       {view === 'flow' ? (
         <div className={`scenario-flow${showPreview ? ' with-preview' : ''}`}>
           {!scenario ? <p className="notice">{t('scenario.notScenario')}</p> : null}
-          <div className="embedded-editor"><FlowEditor store={store.editor} /></div>
+          <div className="embedded-editor"><StableFlowEditor store={store.editor} /></div>
           {showPreview ? <PreviewPanel {...preview} editor={store.editor} /> : null}
         </div>
       ) : null}

@@ -65,6 +65,12 @@ describe('preview event reducer', () => {
     expect(many.entries[0]!.id).toBe(21);
   });
 
+  it('takes a batch of stream events as if one by one', () => {
+    const one = run([{ type: 'started', info }, message(1), message(2), message(2), message(3)]);
+    const batched = run([{ type: 'started', info }, { type: 'batch', actions: [message(1), message(2), message(2), message(3)] }]);
+    expect(batched).toEqual(one);
+  });
+
   it('keeps active alarms by code and device, and the log of transitions', () => {
     const alarm = (event: 'raised' | 'cleared', device: string, id: number) => ({ type: 'event', event: 'alarm', id, data: { event, code: 'loom-stop', device, severity: 'warning', value: 1, limit: 0.5, at: id, source: 'stop-alarms/stop-alarm' } }) as const;
     const v = run([{ type: 'started', info }, alarm('raised', 'looms-01', 1), alarm('raised', 'looms-02', 2), alarm('cleared', 'looms-01', 3)]);
