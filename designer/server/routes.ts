@@ -67,6 +67,8 @@ const ALL = ROLES;
 const AUTHORS = ['contractor'] as const;
 const CONFIGURERS = ['contractor', 'enterprise'] as const;
 const DEPLOYERS = ['admin', 'field-engineer'] as const;
+/** Who may deploy to, roll back or export a bundle for one site: also the enterprise, for its own sites. */
+const SITE_DEPLOYERS = ['admin', 'field-engineer', 'enterprise'] as const;
 const ADMIN = ['admin'] as const;
 
 const Page = {
@@ -412,7 +414,7 @@ export function studioRoutes(s: StudioServices): StudioRoute[] {
       return { body: s.deployer.history(row.id, query.page, query.pageSize) };
     }),
 
-    guarded('post', '/api/sites/:id/deploy', DEPLOYERS, { summary: { zh: '生成、签名并部署站点绑定的实例', en: 'build, sign and deploy the site\'s bound instance' }, status: 201 }, async ({ actor, ip, params }) => {
+    guarded('post', '/api/sites/:id/deploy', SITE_DEPLOYERS, { summary: { zh: '生成、签名并部署站点绑定的实例', en: 'build, sign and deploy the site\'s bound instance' }, status: 201 }, async ({ actor, ip, params }) => {
       const row = siteForDeploy(actor, ip, params.id!, 'deploy');
       const [result] = await s.deployer.deploy(actor.id, [row]);
       auditDeploy(actor, ip, result!);
@@ -450,14 +452,14 @@ export function studioRoutes(s: StudioServices): StudioRoute[] {
       return { body: { results, deployed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length } };
     }),
 
-    guarded('post', '/api/sites/:id/rollback', DEPLOYERS, { summary: { zh: '让站点回到上一个运行正常的部署', en: 'take the site back to its last good deployment' } }, async ({ actor, ip, params }) => {
+    guarded('post', '/api/sites/:id/rollback', SITE_DEPLOYERS, { summary: { zh: '让站点回到上一个运行正常的部署', en: 'take the site back to its last good deployment' } }, async ({ actor, ip, params }) => {
       const row = siteForDeploy(actor, ip, params.id!, 'rollback');
       const result = await s.deployer.rollback(actor.id, row);
       audit(actor, ip, { action: 'rollback', target: `site:${row.id}`, outcome: result.ok ? 'ok' : 'failed', detail: result.ok ? { sequence: result.deployment?.sequence, hash: result.deployment?.bundleHash } : { error: result.error?.code } });
       return deployReply(result, 200);
     }),
 
-    guarded('post', '/api/sites/:id/offline-bundle', DEPLOYERS, {
+    guarded('post', '/api/sites/:id/offline-bundle', SITE_DEPLOYERS, {
       summary: { zh: '下载签名的部署包（用 U 盘带到站点，kaiwu deploy --data 部署）', en: 'download the signed bundle (carry it on a USB stick; deploy with kaiwu deploy --data)' },
     }, ({ actor, ip, params }) => {
       const row = siteForDeploy(actor, ip, params.id!, 'bundle-export');

@@ -157,7 +157,7 @@ describe('designer enterprise path', () => {
     await page.locator('[data-step="check"]').click();
     await page.locator('[data-action="check"]').click();
 
-    // Step 6: saved; bind to the site. An enterprise does not deploy: it is told who does.
+    // Step 6: saved; bind to the site. The enterprise may deploy its own site from here; the admin does it below, from the fleet.
     await step(page, 'deploy');
     await expect(page.locator('.wizard-body .ok-text').first().textContent()).resolves.toContain('已保存为实例');
     const instanceHref = await page.locator('.wizard-body a[href^="/instances/"]').first().getAttribute('href');
@@ -167,7 +167,7 @@ describe('designer enterprise path', () => {
     await expect(page.locator('select[name="bind-site"]').inputValue()).resolves.toBe(siteId);
     await page.getByRole('button', { name: '绑定到此站点' }).click();
     await page.locator('.site-binding .ok-text').waitFor();
-    await expect(page.locator('.site-binding .notice').textContent()).resolves.toContain('现场工程师或管理员');
+    await page.locator('.site-binding [data-action="deploy"]').waitFor();
     await screenshot(page, 'enterprise-wizard-deploy');
 
     // What the studio stored: the CSV's devices, the changed parameter, the runtime's site id.

@@ -8,8 +8,8 @@ import { downloadBundle } from './bundle-download';
 import type { DeployResult, FleetEntry } from './fleet-types';
 import { useFleetMessages } from './use-fleet-messages';
 
-/** Who may deploy, roll back and export (the studio's DEPLOYERS). */
-export const DEPLOYERS: readonly Role[] = ['admin', 'field-engineer'];
+/** Who may deploy, roll back and export one site (the studio's SITE_DEPLOYERS; an enterprise only its own sites). */
+export const DEPLOYERS: readonly Role[] = ['admin', 'field-engineer', 'enterprise'];
 
 type Pending = 'deploy' | 'rollback' | undefined;
 type Outcome = { kind: 'ok'; text: string } | { kind: 'error'; error: ApiError } | undefined;

@@ -47,6 +47,18 @@ async function untilActive(runtime: TestSite, sequence: number) {
 }
 
 describe('deploying to site runtimes', () => {
+  it('lets an enterprise deploy to and roll back its own site, and see no other', async () => {
+    const s = await studio();
+    const { runtime, siteId, enterprise } = await ready(s);
+    const deployed = await enterprise.api('POST', `/api/sites/${siteId}/deploy`);
+    expect(deployed.status).toBe(201);
+    expect((await runtime.api('GET', '/api/status')).body.deployment).toMatchObject({ sequence: 1 });
+    const other = await s.user('zhoujie', 'enterprise', '嘉兴某热处理厂');
+    expect((await other.api('POST', `/api/sites/${siteId}/deploy`)).status).toBe(404);
+    expect((await other.api('POST', `/api/sites/${siteId}/offline-bundle`)).status).toBe(404);
+    expect((await s.admin.api('GET', '/api/audit?action=deploy')).body.entries[0]).toMatchObject({ user: { username: 'lihua' }, outcome: 'ok' });
+  });
+
   it('deploys a signed bundle that the runtime runs, and shows it in the fleet with its drift and health', async () => {
     const s = await studio();
     const { runtime, siteId, instance, enterprise } = await ready(s);

@@ -17,6 +17,6 @@ describe('the API description', () => {
     const file = JSON.parse(readFileSync(new URL('../../../designer/server/openapi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     expect(file).toEqual(JSON.parse(JSON.stringify(openApiDocument(s.studio.routes, VERSION))));
     const paths = file.paths as Record<string, Record<string, { 'x-kaiwu-roles': string[] }>>;
-    expect(paths['/api/sites/{id}/deploy']!.post!['x-kaiwu-roles']).toEqual(['admin', 'field-engineer']);
+    expect(paths['/api/sites/{id}/deploy']!.post!['x-kaiwu-roles']).toEqual(['admin', 'field-engineer', 'enterprise']);
   });
 });
