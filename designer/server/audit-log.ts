@@ -5,7 +5,7 @@ export const AUDIT_ACTIONS = [
   'login', 'logout', 'password-change',
   'user-create', 'user-update',
   'template-create', 'template-update', 'template-publish', 'template-delete', 'template-import',
-  'instance-create', 'instance-copy', 'instance-update', 'instance-upgrade',
+  'instance-create', 'instance-copy', 'instance-update', 'instance-upgrade', 'instance-delete',
   'pairing-code-create', 'site-register', 'site-pair', 'site-update', 'site-bind', 'site-engineers', 'site-heartbeat-token',
   'deploy', 'rollback', 'bundle-export',
 ] as const;

@@ -85,6 +85,8 @@ export interface Instances {
   upgrade(actor: Actor, id: string, to: string | undefined, choices: Record<string, ConflictChoice>, revision: number | undefined): { plan: UpgradePlan; view: InstanceView };
   /** For the bundle builder and the fleet: the stored row, no access check. */
   row(id: string): InstanceRow | undefined;
+  /** Deletes an instance no site is bound to; deployment records keep its hash, copies lose the link. */
+  remove(actor: Actor, id: string): { name: string; hash: string };
 }
 
 const SELECT = `SELECT i.*, e.name AS enterprise, s.id AS site_id, s.name AS site_name FROM instances i
@@ -301,6 +303,22 @@ export function createInstances(o: InstancesOptions): Instances {
     },
 
     get: (actor, id) => view(load(actor, id)),
+
+    remove(actor, id) {
+      const row = loadForChange(actor, id);
+      if (row.site_id !== null) {
+        throw conflict('instance-bound', {
+          zh: `实例绑定在站点 “${row.site_name}” 上：请先为该站点换绑或解除绑定，再删除`,
+          en: `the instance is bound to site "${row.site_name}": bind the site to another instance or unbind it first`,
+        });
+      }
+      db.transaction(() => {
+        db.prepare('UPDATE instances SET copied_from = NULL WHERE copied_from = ?').run(id);
+        db.prepare('UPDATE deployments SET instance_id = NULL WHERE instance_id = ?').run(id);
+        db.prepare('DELETE FROM instances WHERE id = ?').run(id);
+      })();
+      return { name: row.name, hash: row.doc_hash };
+    },
 
     list(actor, q) {
       const scope = instanceScope(actor);

@@ -286,6 +286,13 @@ export function studioRoutes(s: StudioServices): StudioRoute[] {
       body: { instance: recorded(actor, ip, () => s.instances.update(actor, params.id!, body), (r) => ({ action: 'instance-update', target: `instance:${params.id}`, detail: { before: r.before, after: r.view.hash, revision: r.view.revision } })).view },
     })),
 
+    guarded('delete', '/api/instances/:id', CONFIGURERS, {
+      summary: { zh: '删除实例（须未绑定站点；部署记录保留它的哈希）', en: 'delete an instance (no site may be bound to it; deployment records keep its hash)' }, status: 204,
+    }, ({ actor, ip, params }) => {
+      recorded(actor, ip, () => s.instances.remove(actor, params.id!), (r) => ({ action: 'instance-delete', target: `instance:${params.id}`, detail: { name: r.name, hash: r.hash } }));
+      return { status: 204 };
+    }),
+
     guarded('post', '/api/instances/:id/copy', CONFIGURERS, {
       summary: { zh: '复制实例（如示范样本）给一家企业：站点、设备（JSON 数组或 CSV：name,host,port,unitId…）、参数覆盖', en: 'copy an instance (a sample firm\'s, say) for an enterprise: site, devices (JSON list or CSV: name,host,port,unitId…), parameter overrides' },
       status: 201,

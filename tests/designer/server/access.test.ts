@@ -50,7 +50,7 @@ describe('studio access', () => {
       'GET /api/users': ['admin'], 'POST /api/users': ['admin'], 'PATCH /api/users/:id': ['admin'], 'GET /api/audit': ['admin'],
       'POST /api/templates': ['contractor'], 'PUT /api/templates/:id/versions/:version': ['contractor'],
       'POST /api/templates/:id/versions/:version/publish': ['contractor'], 'DELETE /api/templates/:id/versions/:version': ['contractor'],
-      'POST /api/instances': ['contractor', 'enterprise'], 'PATCH /api/instances/:id': ['contractor', 'enterprise'],
+      'POST /api/instances': ['contractor', 'enterprise'], 'PATCH /api/instances/:id': ['contractor', 'enterprise'], 'DELETE /api/instances/:id': ['contractor', 'enterprise'],
       'POST /api/instances/:id/copy': ['contractor', 'enterprise'], 'GET /api/instances/:id/upgrade': ['contractor', 'enterprise'], 'POST /api/instances/:id/upgrade': ['contractor', 'enterprise'],
       'POST /api/sites': ['admin', 'field-engineer'], 'POST /api/pairing-codes': ['admin', 'field-engineer'], 'POST /api/sites/:id/heartbeat-token': ['admin', 'field-engineer'], 'PATCH /api/sites/:id': ['admin'],
       'PUT /api/sites/:id/instance': ['admin', 'contractor', 'enterprise'], 'PUT /api/sites/:id/engineers': ['admin'],

@@ -78,6 +78,20 @@ describe('instances', () => {
     expect(withdrawn.body.instance.instance.uplink).toBeUndefined();
   });
 
+  it('deletes an instance made by mistake, but not one a site runs, not a sample by an enterprise, not another\'s', async () => {
+    const { s, huzhou, jiaxing, sampleId } = await setup();
+    const mistake = (await huzhou.api('POST', `/api/instances/${sampleId}/copy`, { site: 'test-site' })).body.instance.id as string;
+    const copyOfCopy = (await huzhou.api('POST', `/api/instances/${mistake}/copy`, { site: 'test-site' })).body.instance.id as string;
+    expect((await jiaxing.api('DELETE', `/api/instances/${mistake}`)).status).toBe(404);
+    expect((await huzhou.api('DELETE', `/api/instances/${sampleId}`)).body.error.code).toBe('read-only');
+    const before = await count(huzhou);
+    expect((await huzhou.api('DELETE', `/api/instances/${mistake}`)).status).toBe(204);
+    expect(await count(huzhou)).toBe(before - 1);
+    expect((await huzhou.api('GET', `/api/instances/${mistake}`)).status).toBe(404);
+    expect((await huzhou.api('GET', `/api/instances/${copyOfCopy}`)).body.instance.copiedFrom).toBeNull();
+    expect((await s.admin.api('GET', '/api/audit?action=instance-delete')).body.entries).toHaveLength(1);
+  });
+
   it('copies a sample firm with a device CSV, and reports a bad address or a duplicate unit id by line and column', async () => {
     const { huzhou, sampleId } = await setup();
     const csv = [
