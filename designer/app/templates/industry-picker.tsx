@@ -19,7 +19,7 @@ export function IndustryPicker({ id, label, value, onChange, problems = [], disa
   const { text } = useLang();
   const [current, setCurrent] = useState<IndustryEntry | null | undefined>(undefined);
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<readonly IndustryEntry[]>([]);
+  const [hits, setHits] = useState<{ readonly q: string; readonly entries: readonly IndustryEntry[] }>({ q: '', entries: [] });
 
   useEffect(() => {
     if (!value) {
@@ -35,13 +35,10 @@ export function IndustryPicker({ id, label, value, onChange, problems = [], disa
 
   useEffect(() => {
     const q = query.trim();
-    if (q === '') {
-      setHits([]);
-      return;
-    }
+    if (q === '') return;
     let live = true;
     const timer = setTimeout(() => {
-      templateApi.industries(q).then((a) => live && setHits(a.entries), () => live && setHits([]));
+      templateApi.industries(q).then((a) => live && setHits({ q, entries: a.entries }), () => live && setHits({ q, entries: [] }));
     }, 200);
     return () => {
       live = false;
@@ -59,9 +56,9 @@ export function IndustryPicker({ id, label, value, onChange, problems = [], disa
       {disabled ? null : (
         <div className="industry-search">
           <input id={id} type="search" value={query} placeholder={t('industry.search')} aria-invalid={problems.length > 0} onChange={(e) => setQuery(e.target.value)} />
-          {query.trim() !== '' ? (
+          {query.trim() !== '' && hits.q === query.trim() ? (
             <ul className="industry-hits" role="listbox" aria-label={label}>
-              {hits.length === 0 ? <li className="muted">{t('industry.none')}</li> : hits.map((h) => (
+              {hits.entries.length === 0 ? <li className="muted">{t('industry.none')}</li> : hits.entries.map((h) => (
                 <li key={h.code} role="option" aria-selected={h.code === value}>
                   <button type="button" className="link" onClick={() => {
                     onChange(h.code);
