@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import type { Template } from '../../../runtime/model';
 import { compareVersions, parseTemplateRef } from '../../../runtime/model';
 import type { ApiError } from '../api';
@@ -8,6 +8,7 @@ import { useLang } from '../i18n/language';
 import { COPIERS } from '../library/sample-firms';
 import type { InstanceAnswer, InstanceView, TemplateVersion, TemplateVersions } from '../library/library-types';
 import { ApiErrorBox } from '../library/ui/api-error-box';
+import { ConfirmDialog } from '../library/ui/confirm-dialog';
 import { asApiError } from '../library/ui/api-problems';
 import { TimeText } from '../library/ui/time-text';
 import { useApi } from '../library/ui/use-api';
@@ -78,6 +79,8 @@ function InstanceEditor({ instance, template, newer, note, onSaved, onReload }: 
   const [devices, setDevices] = useState<DeviceTable>(initialDevices);
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
+  const [deleting, setDeleting] = useState<'ask' | 'busy' | undefined>();
+  const navigate = useNavigate();
 
   const patch = parameterPatch(template.parameters, inputs, doc.parameters);
   const scenariosChanged = scenarios.join() !== doc.scenarios.join();
@@ -99,6 +102,18 @@ function InstanceEditor({ instance, template, newer, note, onSaved, onReload }: 
       setError(asApiError(err));
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setDeleting('busy');
+    setError(undefined);
+    try {
+      await api.delete(`/api/instances/${encodeURIComponent(instance.id)}`);
+      void navigate('/instances');
+    } catch (err) {
+      setError(asApiError(err));
+      setDeleting(undefined);
     }
   }
 
@@ -164,7 +179,18 @@ function InstanceEditor({ instance, template, newer, note, onSaved, onReload }: 
             </div>
           ) : null}
           {!instance.sample ? <UplinkEditor instance={instance} role={user.role} onSaved={onSaved} /> : null}
+          {editable ? (
+            <div className="section">
+              <button type="button" className="danger" data-action="delete-instance" disabled={instance.site !== null} title={instance.site ? t('instance.deleteBound') : undefined} onClick={() => setDeleting('ask')}>{t('instance.delete')}</button>
+              {instance.site ? <p className="muted">{t('instance.deleteBound')}</p> : null}
+            </div>
+          ) : null}
         </aside>
+        {deleting ? (
+          <ConfirmDialog title={t('instance.deleteTitle', { name: instance.name })} confirmLabel={t('instance.delete')} danger busy={deleting === 'busy'} onConfirm={() => void remove()} onCancel={() => setDeleting(undefined)}>
+            <p>{t('instance.deleteBody')}</p>
+          </ConfirmDialog>
+        ) : null}
       </div>
     </section>
   );
