@@ -124,6 +124,9 @@ function InstanceEditor({ instance, template, newer, note, onSaved, onReload }: 
         <h1>{instance.name}</h1>
         {instance.sample ? <span className="badge x">{t('instance.sample')}</span> : null}
         <span className="mono muted">{instance.template}</span>
+        {user.role !== 'field-engineer' && !(instance.sample && user.role === 'enterprise') ? (
+          <Link className="button" data-action="preview" to={`/preview/instances/${encodeURIComponent(instance.id)}`}>{t('instance.preview')}</Link>
+        ) : null}
       </div>
       {note ? <p className="ok-text" role="status">✓ {note}</p> : null}
       {newer && !instance.sample && editable ? (
