@@ -1,17 +1,28 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DragEvent } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import type { Connection, Edge as RfEdge, EdgeChange, NodeChange } from '@xyflow/react';
+import type { Connection, EdgeChange, NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { createCanvasElements } from './canvas-elements';
 import { activeFlow } from './editor-store';
 import type { CanvasNode } from './flow-node';
 import { FlowNodeView } from './flow-node';
-import { inputsOf, nodeTypes, outputsOf } from './node-types';
 import { DRAG_TYPE } from './palette';
 import { useEditor, useEditorApi } from './use-editor';
 import { useValidation } from './use-validation';
 
 const NODE_TYPES = { kaiwu: FlowNodeView };
+// Props React Flow compares by reference: made once, so a re-render of the canvas (each drag
+// step) does not hand React Flow new ones to store and re-subscribe to.
+const MULTI_SELECT_KEYS = ['Control', 'Meta'];
+const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const onDragOver = (e: DragEvent) => {
+  if (e.dataTransfer.types.includes(DRAG_TYPE)) {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }
+};
 
 function Canvas() {
   const store = useEditorApi();
@@ -21,33 +32,10 @@ function Canvas() {
   const validation = useValidation();
   const rf = useReactFlow();
 
-  const nodes = useMemo<CanvasNode[]>(() => {
-    const selected = new Set(selection.nodes);
-    return (flow?.nodes ?? []).map((n) => {
-      const def = nodeTypes.get(n.type);
-      return {
-        id: n.id,
-        type: 'kaiwu',
-        position: n.position ?? { x: 0, y: 0 },
-        selected: selected.has(n.id),
-        data: {
-          nodeType: n.type, icon: def?.icon ?? '?', title: def?.title, name: n.name, category: def?.category ?? 'unknown',
-          inputs: inputsOf(def), outputs: outputsOf(def, n), disabled: n.disabled === true,
-          problems: (validation.byNode.get(n.id) ?? []).map((p) => p.problem.message),
-        },
-      };
-    });
-  }, [flow?.nodes, selection.nodes, validation]);
-
-  const edges = useMemo<RfEdge[]>(() => {
-    const selected = new Set(selection.edges);
-    return (flow?.edges ?? []).map((e) => ({
-      id: e.id, source: e.source, sourceHandle: e.sourcePort, target: e.target, targetHandle: e.targetPort,
-      selected: selected.has(e.id),
-      className: `${validation.byEdge.has(e.id) ? 'edge-problem' : ''}${e.sourcePort === 'error' ? ' edge-error' : ''}`,
-      ...(e.sourcePort !== 'out' ? { label: e.sourcePort } : {}),
-    }));
-  }, [flow?.edges, selection.edges, validation]);
+  // Only the nodes and edges that changed get new objects (see canvas-elements.ts).
+  const [elements] = useState(createCanvasElements);
+  const nodes = useMemo(() => elements.nodes(flow?.nodes ?? [], new Set(selection.nodes), validation.byNode), [elements, flow?.nodes, selection.nodes, validation]);
+  const edges = useMemo(() => elements.edges(flow?.edges ?? [], new Set(selection.edges), validation.byEdge), [elements, flow?.edges, selection.edges, validation]);
 
   useEffect(() => {
     if (fitRequest > 0) requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }));
@@ -59,6 +47,7 @@ function Canvas() {
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     const s = store.getState();
+    for (const c of changes) if (c.type === 'dimensions' && c.dimensions) elements.measured.set(c.id, c.dimensions);
     const moves = changes.flatMap((c) => (c.type === 'position' && c.position ? [{ id: c.id, position: c.position }] : []));
     if (moves.length > 0) s.moveNodes(moves);
     const selects = changes.filter((c) => c.type === 'select');
@@ -71,7 +60,7 @@ function Canvas() {
       }
       s.select([...next], s.selection.edges);
     }
-  }, [store]);
+  }, [store, elements]);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const s = store.getState();
@@ -98,13 +87,11 @@ function Canvas() {
     store.getState().addNode(type, { x: p.x - 80, y: p.y - 20 });
   }, [rf, store]);
 
+  const onNodeDragStart = useCallback(() => store.getState().beginChange('move'), [store]);
+  const onPaneClick = useCallback(() => store.getState().select([], []), [store]);
+
   return (
-    <div className="canvas" onDragOver={(e) => {
-      if (e.dataTransfer.types.includes(DRAG_TYPE)) {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-      }
-    }} onDrop={onDrop}>
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -112,16 +99,16 @@ function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        onNodeDragStart={() => store.getState().beginChange('move')}
-        onPaneClick={() => store.getState().select([], [])}
+        onNodeDragStart={onNodeDragStart}
+        onPaneClick={onPaneClick}
         deleteKeyCode={null}
         panActivationKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']}
-        defaultViewport={{ x: 0, y: 0, zoom: 1 }}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        defaultViewport={DEFAULT_VIEWPORT}
         minZoom={0.1}
         maxZoom={2}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
       >
         <Background gap={16} />
         <MiniMap pannable zoomable ariaLabel="minimap" />

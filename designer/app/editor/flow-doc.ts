@@ -16,6 +16,17 @@ export function emptyFlow(id: string, name: Text): FlowDoc {
   return { schemaVersion: FLOW_SCHEMA_VERSION, id, name, nodes: [], edges: [] };
 }
 
+/** Whether two versions of a node differ at most in their position (a drag makes such versions at every step). */
+export function sameButPosition(a: FlowNode, b: FlowNode): boolean {
+  if (a === b) return true;
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const keys = Object.keys(y);
+  if (keys.length !== Object.keys(x).length) return false;
+  for (const k of keys) if (k !== 'position' && x[k] !== y[k]) return false;
+  return true;
+}
+
 /** A fresh id `base`, `base-2`, `base-3` … not in `taken`. */
 export function uniqueId(base: string, taken: ReadonlySet<string>): string {
   const clean = base.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'node';

@@ -17,7 +17,8 @@ const PROPERTY_PATHS = ['payload', 'topic', 'device', 'quality', 'ts'];
 function EditorBody() {
   const { t } = useTranslation('editor');
   const store = useEditorApi();
-  const flow = useEditor(activeFlow);
+  // The id only: a new document (each drag step, each keystroke) does not re-render the editor's frame.
+  const flowId = useEditor((s) => activeFlow(s)?.id);
   useShortcuts(store);
   return (
     <div className="flow-editor">
@@ -25,7 +26,7 @@ function EditorBody() {
       <div className="editor-main">
         <Palette />
         <div className="editor-center">
-          {flow ? <FlowCanvas key={flow.id} /> : (
+          {flowId !== undefined ? <FlowCanvas key={flowId} /> : (
             <div className="canvas empty">
               <button type="button" className="primary" onClick={() => store.getState().newFlow()}>+ {t('toolbar.new')}</button>
             </div>

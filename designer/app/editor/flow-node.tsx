@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
@@ -22,8 +23,14 @@ export type CanvasNode = Node<FlowNodeData, 'kaiwu'>;
 
 const PORT_GAP = 18;
 
-/** A node on the canvas: icon, title, name, named ports, and a badge with its problems. */
-export function FlowNodeView({ id, data, selected }: NodeProps<CanvasNode>) {
+/**
+ * A node on the canvas: icon, title, name, named ports, and a badge with its problems. It draws
+ * from `id`, `data` and `selected` only, so React Flow's other props (the position while
+ * dragging, z-index …) do not re-render it.
+ */
+export const FlowNodeView = memo(FlowNodeBody, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);
+
+function FlowNodeBody({ id, data, selected }: NodeProps<CanvasNode>) {
   const { t } = useTranslation('editor');
   const { text } = useLang();
   const rows = Math.max(data.inputs.length, data.outputs.length, 1);

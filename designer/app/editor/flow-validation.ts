@@ -3,6 +3,7 @@ import { checkParameter, findReferences, substitute, validateFlow } from '../../
 import type { NodeCatalog } from '../../../runtime/model';
 import type { EditorContext } from './editor-context';
 import type { FlowDoc } from './flow-doc';
+import { sameButPosition } from './flow-doc';
 
 /** The problems of a flow, as the editor shows them: per node (by config path) and per edge. */
 export interface FlowValidationView {
@@ -72,12 +73,53 @@ export function validateForEditor(flow: FlowDoc, catalog: NodeCatalog, context: 
 
 const cache = new WeakMap<FlowDoc, { context: EditorContext; view: FlowValidationView }>();
 
-/** {@link validateForEditor}, computed once per flow document (documents are immutable). */
+/** The last validation's duration as the user-timing measure `kaiwu-validate` (one entry kept; for profiles and the designer benchmark). */
+function timed(start: number): void {
+  try {
+    performance.clearMeasures('kaiwu-validate');
+    performance.measure('kaiwu-validate', { start });
+  } catch {
+    // No user timing here (an old browser, a test DOM): nothing to record.
+  }
+}
+
+/** The last document validated, to carry its view over to a document that differs only in node positions. */
+let last: { flow: FlowDoc; catalog: NodeCatalog; context: EditorContext; view: FlowValidationView } | undefined;
+
+const isPosition = (p: unknown) => typeof p === 'object' && p !== null && Number.isFinite((p as { x?: unknown }).x) && Number.isFinite((p as { y?: unknown }).y);
+
+/**
+ * Whether `b` is `a` with some nodes moved (and nothing else changed): validation does not look
+ * at positions beyond their shape, so the view of `a` holds for `b`. A drag makes such a document
+ * at every step; validating 300 nodes each time cost most of a frame.
+ */
+export function onlyMoved(a: FlowDoc, b: FlowDoc): boolean {
+  if (a.nodes.length !== b.nodes.length || a.edges !== b.edges) return false;
+  const keys = Object.keys(b);
+  if (keys.length !== Object.keys(a).length) return false;
+  for (const k of keys) if (k !== 'nodes' && (a as unknown as Record<string, unknown>)[k] !== (b as unknown as Record<string, unknown>)[k]) return false;
+  for (let i = 0; i < b.nodes.length; i++) {
+    const x = a.nodes[i]!;
+    const y = b.nodes[i]!;
+    if (x !== y && !(isPosition(x.position) && isPosition(y.position) && sameButPosition(x, y))) return false;
+  }
+  return true;
+}
+
+/** {@link validateForEditor}, computed once per flow document (documents are immutable) and not again for a move. */
 export function validationOf(flow: FlowDoc, catalog: NodeCatalog, context: EditorContext): FlowValidationView {
   const hit = cache.get(flow);
   if (hit && hit.context === context) return hit.view;
+  if (last && last.catalog === catalog && last.context === context && onlyMoved(last.flow, flow)) {
+    cache.set(flow, { context, view: last.view });
+    last = { flow, catalog, context, view: last.view };
+    return last.view;
+  }
+  const t0 = performance.now();
   const view = validateForEditor(flow, catalog, context);
   cache.set(flow, { context, view });
+  last = { flow, catalog, context, view };
+  timed(t0);
   return view;
 }
 

@@ -1,29 +1,40 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Problem } from '../../../../runtime/model';
 import { useLang } from '../../i18n/language';
 import { activeFlow } from '../editor-store';
-import { fieldProblems } from '../flow-validation';
+import { sameButPosition } from '../flow-doc';
+import { fieldProblems, validationOf } from '../flow-validation';
 import { useNodeHelp } from '../node-help';
 import { nodeTypes } from '../node-types';
-import { useEditor, useEditorApi } from '../use-editor';
-import { useValidation } from '../use-validation';
+import { useEditor, useEditorApi, useEditorWith } from '../use-editor';
 import type { FieldEnv } from './config-field';
 import { ConfigField } from './config-field';
 import { MarkdownView } from './markdown-view';
 import { configForm } from './schema-fields';
+
+const NO_PROBLEMS: readonly Problem[] = [];
 
 /** The selected node's form, generated from its config schema, with problems as you type. */
 export function Inspector() {
   const { t } = useTranslation('editor');
   const { text } = useLang();
   const store = useEditorApi();
-  const flow = useEditor(activeFlow);
   const selection = useEditor((s) => s.selection.nodes);
   const context = useEditor((s) => s.context);
-  const validation = useValidation();
+  const nodeId = selection.length === 1 ? selection[0] : undefined;
+  // The selected node and its problems, kept while only its position changes: dragging it does not re-render the form.
+  const node = useEditorWith((s) => (nodeId === undefined ? undefined : activeFlow(s)?.nodes.find((n) => n.id === nodeId)), (a, b) => a !== undefined && b !== undefined && sameButPosition(a, b));
+  const problems = useEditor((s) => {
+    const flow = activeFlow(s);
+    return flow && nodeId !== undefined ? validationOf(flow, nodeTypes, s.context).byNode.get(nodeId) : undefined;
+  });
+  const flowProblems = useEditor((s) => {
+    const flow = activeFlow(s);
+    return flow ? validationOf(flow, nodeTypes, s.context).flow : NO_PROBLEMS;
+  });
   const [showAdvanced, setShowAdvanced] = useState(false);
   const [tab, setTab] = useState<'config' | 'help'>('config');
-  const node = selection.length === 1 ? flow?.nodes.find((n) => n.id === selection[0]) : undefined;
   const def = node ? nodeTypes.get(node.type) : undefined;
   const readme = useNodeHelp(node?.type);
 
@@ -31,16 +42,15 @@ export function Inspector() {
     return (
       <aside className="inspector" aria-label={t('inspector.config')}>
         <p className="muted">{selection.length > 1 ? t('inspector.many', { count: selection.length }) : t('inspector.empty')}</p>
-        {validation.flow.length > 0 ? (
+        {flowProblems.length > 0 ? (
           <section>
             <h3>{t('inspector.flowProblems')}</h3>
-            {validation.flow.map((p) => <p key={p.at + p.code} className="field-error">{p.at}: {text(p.message)}</p>)}
+            {flowProblems.map((p) => <p key={p.at + p.code} className="field-error">{p.at}: {text(p.message)}</p>)}
           </section>
         ) : null}
       </aside>
     );
   }
-  const problems = validation.byNode.get(node.id);
   const nodeLevel = (problems ?? []).filter((p) => !p.configPath).map((p) => p.problem);
   const env: FieldEnv = {
     nodeId: node.id,
