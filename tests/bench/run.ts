@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dashboardBench } from './dashboard.bench';
 import { deployBench } from './deploy.bench';
+import { designerBench } from './designer.bench';
 import { engineBench } from './engine.bench';
 import { modbusBench } from './modbus.bench';
 import { replicateBench } from './replicate.bench';
@@ -12,6 +13,7 @@ import { uplinkBench } from './uplink.bench';
 
 const benches: Record<string, () => Promise<Record<string, string>>> = {
   dashboard: dashboardBench,
+  designer: designerBench,
   engine: engineBench,
   modbus: modbusBench,
   replicate: replicateBench,
