@@ -36,7 +36,7 @@ export const debugDefinition: NodeDefinition<DebugConfig> & { config: typeof deb
   type: 'debug',
   version: 1,
   category: 'debug',
-  icon: '🐞',
+  icon: '⌕',
   title: { zh: '调试', en: 'Debug' },
   summary: { zh: '在调试面板中显示收到的消息', en: 'Shows the messages it receives in the debug panel' },
   inputs: [port('in', '输入', 'in')],

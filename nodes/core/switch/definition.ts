@@ -64,7 +64,7 @@ export const switchDefinition: NodeDefinition<SwitchConfig> & { config: typeof s
   type: 'switch',
   version: 1,
   category: 'logic',
-  icon: '⑂',
+  icon: '⋔',
   title: { zh: '分支', en: 'Switch' },
   summary: { zh: '按条件把消息送到不同的端口', en: 'Routes messages to ports by declarative conditions' },
   inputs: [port('in', '输入', 'in')],

@@ -142,7 +142,7 @@ export const timerDefinition: NodeDefinition<TimerConfig> & { config: typeof tim
   type: 'timer',
   version: 1,
   category: 'input',
-  icon: '⏱',
+  icon: '◷',
   title: { zh: '定时器', en: 'Timer' },
   summary: {
     zh: '按固定间隔、cron 表达式或工厂班次发出消息',
