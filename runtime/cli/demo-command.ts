@@ -18,6 +18,7 @@ import { trustKey } from '../site/trusted-keys';
 import { addViewer } from '../site/viewers';
 import { pairCommand } from './pair-command';
 import { untilSignal } from './signals';
+import { startupDone } from './startup-heap';
 
 export interface DemoOptions {
   readonly lang: Lang;
@@ -202,6 +203,7 @@ export async function demoCommand(o: DemoOptions, print: (line: string) => void)
       if (e.type === 'node-state' && e.state === 'error') print(`${at} ${e.flowId}/${e.nodeId} ${zh ? '故障' : 'fault'}${e.text ? `: ${e.text}` : ''}`);
     });
     stops.push(unsubscribe);
+    startupDone();
     const timer = o.forSec > 0 ? new Promise((r) => setTimeout(r, o.forSec * 1000).unref()) : new Promise(() => undefined);
     await Promise.race([signalled, timer]);
     print(zh ? '正在停止…' : 'stopping…');

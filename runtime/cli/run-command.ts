@@ -7,6 +7,7 @@ import { describeProblem } from '../model';
 import { attachConsole, formatStats } from './live-console';
 import { readJsonFile } from './read-json';
 import { untilSignal } from './signals';
+import { startupDone } from './startup-heap';
 
 export interface RunOptions {
   readonly lang: Lang;
@@ -40,6 +41,7 @@ export async function runCommand(files: readonly string[], options: RunOptions, 
   out(options.lang === 'zh'
     ? `流程已运行 flows running: ${engine.flows.length} 个流程，${nodes} 个节点，用时 ${ms} ms（Ctrl-C 停止）`
     : `flows running: ${engine.flows.length} flow(s), ${nodes} nodes, in ${ms} ms (Ctrl-C stops)`);
+  startupDone();
   const detach = attachConsole(engine, options, out);
 
   await Promise.race([signalled, ...(options.forSec > 0 ? [new Promise((r) => setTimeout(r, options.forSec * 1000).unref())] : [])]);

@@ -3,6 +3,7 @@ import type { Lang } from '../model';
 import { dataDir } from '../site/data-dir';
 import { startSiteService } from '../site/site-service';
 import { untilSignal } from './signals';
+import { startupDone } from './startup-heap';
 
 export interface RuntimeOptions {
   readonly data: string;
@@ -39,6 +40,7 @@ export async function runtimeCommand(o: RuntimeOptions, print: (line: string) =>
   print(status.deployment
     ? (o.lang === 'zh' ? `运行部署 ${status.deployment.id}（序号 ${status.deployment.sequence}）` : `running ${status.deployment.id} (sequence ${status.deployment.sequence})`)
     : (o.lang === 'zh' ? '尚无部署：用 kaiwu deploy 部署一个签名的部署包' : 'nothing deployed yet: deploy a signed bundle with kaiwu deploy'));
+  startupDone();
 
   await signalled;
   print(o.lang === 'zh' ? '正在停止…' : 'stopping…');

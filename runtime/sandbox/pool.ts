@@ -4,7 +4,8 @@ import type { RuleBatchResult, RuleSandbox, RuleSource, SandboxService } from '.
 import { NodeConfigError } from '../../nodes/sdk';
 import type { Message } from '../model';
 import { decodeResult, encodeBatch } from './batch-codec';
-import type { FailureKind, HostToWorker, WorkerToHost } from './protocol';
+import type { FailureKind, HostToWorker, WorkerStart, WorkerToHost } from './protocol';
+import { compileQuickjsModule } from './wasm-module';
 import { resolveWorkerFile } from './worker-file';
 
 export interface SandboxPoolOptions {
@@ -78,8 +79,12 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   let watchdogKills = 0;
   let recycles = 0;
 
+  let wasmModule: WebAssembly.Module | undefined;
+
   function spawn(slot: WorkerSlot) {
-    const worker = new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 64, stackSizeMb: 4 } });
+    wasmModule ??= compileQuickjsModule();
+    const workerData: WorkerStart = { wasmModule };
+    const worker = new Worker(workerFile, { workerData, resourceLimits: { maxOldGenerationSizeMb: 64, stackSizeMb: 4 } });
     const generation = ++slot.generation;
     slot.worker = worker;
     slot.booted = false;

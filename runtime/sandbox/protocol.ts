@@ -1,5 +1,10 @@
 import type { RuleLimits } from '../../nodes/sdk';
 
+/** What the pool hands a worker it starts (its `workerData`). */
+export interface WorkerStart {
+  readonly wasmModule: WebAssembly.Module;
+}
+
 /** Why a message failed inside the sandbox; the host counts the non-`error` kinds as faults. */
 export type FailureKind = 'error' | 'deadline' | 'memory' | 'crash' | 'suspended';
 

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import type { RuleLimits } from '../../nodes/sdk';
 import { GUEST_DRIVER } from './guest-driver';
-import type { CompileError, FailureKind, HostToWorker, WorkerToHost } from './protocol';
+import type { CompileError, FailureKind, HostToWorker, WorkerToHost, WorkerStart } from './protocol';
+import { compileQuickjsModule } from './wasm-module';
 
 // A sandbox runs at most this long before handing control back, so deadlines are per call.
 const SLICE_MS = 5;
@@ -19,9 +17,8 @@ const MB = 1024 * 1024;
 const MAX_DEADLINE_FAULTS = 3;
 
 const port = parentPort!;
-const require = createRequire(import.meta.url);
-const wasmFile = join(dirname(require.resolve('@jitl/quickjs-wasmfile-release-sync/package.json')), 'dist', 'emscripten-module.wasm');
-const wasmModule = await WebAssembly.compile(readFileSync(wasmFile));
+// Compiled once by the pool and shared by its workers; compiled here when started without it.
+const wasmModule = (workerData as WorkerStart | null)?.wasmModule ?? compileQuickjsModule();
 
 interface Guest {
   readonly rt: QuickJSRuntime;
