@@ -241,6 +241,23 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       }, out);
     });
 
+  program.command('copy-sample')
+    .description("make a new enterprise's instance from a sample firm: its devices from a CSV, its own parameter values")
+    .argument('<firm>', 'a sample firm under examples/ (weaving-sample, imm-sample, valve-sample), a folder or an instance file')
+    .requiredOption('--enterprise <name>', "the enterprise's name")
+    .requiredOption('--site <site>', 'the site the copy runs on (letters, digits, "-")')
+    .option('--devices <devices.csv>', 'device list: name,host,port,unitId (or serial,… for RTU; a group column for several groups)')
+    .option('--device-group <group>', 'the device group of a CSV without a group column')
+    .option('--set <key=value>', 'a parameter value (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--scenarios <x1,x2>', 'the X scenarios to run (default: the sample firm\'s choice; "" for none)')
+    .option('--out <file>', 'the instance file to write', 'instance.json')
+    .option('--force', 'replace --out if it exists')
+    .option('--templates <dir>', 'template folders (default: the shipped ones)')
+    .option('--profiles <dir...>', 'device profile folders (default: the shipped ones)')
+    .action(async (firm: string, opts: { enterprise: string; site: string; devices?: string; deviceGroup?: string; set: string[]; scenarios?: string; out: string; force?: boolean; templates?: string; profiles?: string[] }) => {
+      code = (await import('./cli/copy-sample-command')).copySampleCommand(firm, { ...opts, lang: lang() }, out);
+    });
+
   program.command('upgrade')
     .description('plan the upgrade of an instance to a newer template version (three-way merge); --out writes it')
     .argument('<instance.json>')

@@ -5,9 +5,9 @@ import { InstanceSchema, UnresolvedConflicts, applyUpgrade, compareVersions, par
 import { ApiError } from '../../runtime/server/api-error';
 import { instanceScope, mayChangeInstance } from './access';
 import type { StudioDb } from './database';
-import { devicesFromCsv } from './device-csv';
-import type { Locate } from './device-checks';
-import { deviceProblems, jsonLocate } from './device-checks';
+import { devicesFromCsv } from '../../runtime/library/device-csv';
+import type { Locate } from '../../runtime/library/device-checks';
+import { deviceProblems, jsonLocate } from '../../runtime/library/device-checks';
 import type { Enterprises } from './enterprises';
 import { conflict, notFound, summarise, unprocessable } from './errors';
 import type { Actor } from './roles';

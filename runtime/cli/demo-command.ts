@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { createStudio } from '../../designer/server/studio';
 import { loadProfileCatalog } from '../devices/profile-catalog';
@@ -18,6 +17,7 @@ import { trustKey } from '../site/trusted-keys';
 import { addViewer } from '../site/viewers';
 import { pairCommand } from './pair-command';
 import { untilSignal } from './signals';
+import { shippedExamplesDir } from '../library/shipped-examples';
 import { startupDone } from './startup-heap';
 
 export interface DemoOptions {
@@ -35,14 +35,11 @@ export interface DemoOptions {
   readonly logLevel: string;
 }
 
-/** The examples folder, found from this file in the sources or in dist/. */
+/** The examples folder of this installation. */
 function examplesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'examples', 'quickstart'))) return join(dir, 'examples');
-    dir = dirname(dir);
-  }
-  throw new DemoError('the examples folder was not found next to this installation');
+  const dir = shippedExamplesDir();
+  if (!dir) throw new DemoError('the examples folder was not found next to this installation');
+  return dir;
 }
 
 

@@ -1,7 +1,7 @@
 import type { DeviceGroupDef, Text } from '../../../runtime/model';
 import { DeviceEntrySchema, zodProblems } from '../../../runtime/model';
 import type { ApiErrorDetail } from '../api';
-import { parseCsv } from '../../server/csv';
+import { parseCsv } from '../../../runtime/library/csv';
 import { detailPath } from '../library/ui/api-problems';
 
 /** The fields the table edits; everything else of an entry rides along in `extra`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../designer/server/csv';
-import { hostProblem } from '../../../designer/server/device-checks';
-import { devicesFromCsv } from '../../../designer/server/device-csv';
+import { parseCsv } from '../../../runtime/library/csv';
+import { hostProblem } from '../../../runtime/library/device-checks';
+import { devicesFromCsv } from '../../../runtime/library/device-csv';
 
 describe('CSV as spreadsheets write it', () => {
   it('reads quoted fields with delimiters, doubled quotes and line breaks, CRLF, a BOM, and skips blank lines', () => {

@@ -1,5 +1,5 @@
-import type { Problem, Text } from '../../runtime/model';
-import { DeviceEntrySchema, problem, zodProblems } from '../../runtime/model';
+import type { Problem, Text } from '../model';
+import { DeviceEntrySchema, problem, zodProblems } from '../model';
 import { parseCsv } from './csv';
 import type { Locate } from './device-checks';
 import { deviceProblems } from './device-checks';

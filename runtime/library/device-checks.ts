@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import type { JsonPath, Problem, Text } from '../../runtime/model';
-import { problem } from '../../runtime/model';
+import type { JsonPath, Problem, Text } from '../model';
+import { problem } from '../model';
 
 /** Why a host is not a usable address, or undefined when it is one. */
 export function hostProblem(host: string): Text | undefined {

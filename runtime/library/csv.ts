@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import type { Text } from '../../runtime/model';
+import type { Text } from '../model';
 
 export interface CsvRecord {
   /** The file line the record starts on (1 is the first line). */
