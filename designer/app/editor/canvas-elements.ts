@@ -43,7 +43,8 @@ const portsOf = (data: FlowNodeData) => `${data.inputs.map((p) => p.name).join('
  * rebuilding every object on each change (a drag step, a keystroke, a click) cost a full
  * re-render and re-measure of the canvas; now only the nodes that changed are new. The sizes
  * React Flow measured (its `dimensions` changes, see {@link CanvasElements.measured}) are put
- * back on a rebuilt node whose ports are the same, so moving a node does not hide and re-measure it.
+ * back on a rebuilt node whose ports are the same, so moving a node does not hide and re-measure it,
+ * and on a node measured for the first time (React Flow's minimap draws only nodes with a size).
  */
 export interface CanvasElements {
   /** Measured node sizes by id, fed from React Flow's `dimensions` changes. */
@@ -74,12 +75,21 @@ export function createCanvasElements(): CanvasElements {
         const key = prev && prev.problems === problems ? prev.problemKey : problemKey(problems);
         const sameProblems = prev !== undefined && prev.problemKey === key;
         if (prev && prev.src === n && sameProblems && prev.node.selected === isSelected) {
-          next.set(n.id, prev.problems === problems ? prev : { ...prev, problems });
-          return prev.node;
+          const size = measured.get(n.id);
+          if (prev.node.measured === size || size === undefined) {
+            next.set(n.id, prev.problems === problems ? prev : { ...prev, problems });
+            return prev.node;
+          }
+          // First measured (or resized): the minimap and fitView only count nodes that carry a size.
+          const node: CanvasNode = { ...prev.node, measured: size };
+          next.set(n.id, { ...prev, problems, node });
+          return node;
         }
         const data = prev && sameProblems && sameButPosition(prev.src, n) ? prev.node.data : nodeData(n, problems);
         const ports = prev && data === prev.node.data ? prev.ports : portsOf(data);
-        const size = prev && prev.ports === ports ? measured.get(n.id) : undefined;
+        // New ports change the node's size: the old measurement no longer holds.
+        if (prev && prev.ports !== ports) measured.delete(n.id);
+        const size = measured.get(n.id);
         const node: CanvasNode = { id: n.id, type: 'kaiwu', position: n.position ?? { x: 0, y: 0 }, selected: isSelected, data, ...(size ? { measured: size } : {}) };
         next.set(n.id, { src: n, problems, problemKey: key, ports, node });
         return node;

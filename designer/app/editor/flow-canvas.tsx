@@ -34,7 +34,9 @@ function Canvas() {
 
   // Only the nodes and edges that changed get new objects (see canvas-elements.ts).
   const [elements] = useState(createCanvasElements);
-  const nodes = useMemo(() => elements.nodes(flow?.nodes ?? [], new Set(selection.nodes), validation.byNode), [elements, flow?.nodes, selection.nodes, validation]);
+  // Bumped when React Flow reports sizes, so the measured nodes are handed back with them.
+  const [measures, setMeasures] = useState(0);
+  const nodes = useMemo(() => elements.nodes(flow?.nodes ?? [], new Set(selection.nodes), validation.byNode), [elements, flow?.nodes, selection.nodes, validation, measures]);
   const edges = useMemo(() => elements.edges(flow?.edges ?? [], new Set(selection.edges), validation.byEdge), [elements, flow?.edges, selection.edges, validation]);
 
   useEffect(() => {
@@ -47,7 +49,15 @@ function Canvas() {
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     const s = store.getState();
-    for (const c of changes) if (c.type === 'dimensions' && c.dimensions) elements.measured.set(c.id, c.dimensions);
+    let sized = false;
+    for (const c of changes) {
+      if (c.type !== 'dimensions' || !c.dimensions) continue;
+      const was = elements.measured.get(c.id);
+      if (was?.width === c.dimensions.width && was.height === c.dimensions.height) continue;
+      elements.measured.set(c.id, c.dimensions);
+      sized = true;
+    }
+    if (sized) setMeasures((n) => n + 1);
     const moves = changes.flatMap((c) => (c.type === 'position' && c.position ? [{ id: c.id, position: c.position }] : []));
     if (moves.length > 0) s.moveNodes(moves);
     const selects = changes.filter((c) => c.type === 'select');

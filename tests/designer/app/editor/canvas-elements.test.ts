@@ -42,6 +42,19 @@ describe('canvas elements (what React Flow gets)', () => {
     expect(b.edges).toBe(a.edges);
   });
 
+  it('hands a node back with its size once React Flow measured it (the minimap draws only nodes with a size)', () => {
+    const { elements, derive } = chain();
+    const a = derive();
+    expect(a.nodes.every((n) => n.measured === undefined)).toBe(true);
+    elements.measured.set('timer', { width: 150, height: 60 });
+    elements.measured.set('switch', { width: 160, height: 76 });
+    const b = derive();
+    expect(b.nodes.map((n) => n.measured)).toEqual([{ width: 150, height: 60 }, { width: 160, height: 76 }, undefined]);
+    expect(b.nodes[0]!.data).toBe(a.nodes[0]!.data);
+    expect(b.nodes[2]).toBe(a.nodes[2]);
+    expect(derive().nodes).toBe(b.nodes);
+  });
+
   it('moves a node without re-validating and with its measured size, so React Flow does not hide and re-measure it', () => {
     const { s, elements, derive } = chain();
     const a = derive();
