@@ -7,7 +7,6 @@ import Database from 'better-sqlite3';
 import { createNodeRegistry } from '../../nodes/registry';
 import { defineNode, port, z } from '../../nodes/sdk';
 import type { Message, SeriesPoint } from '../../nodes/sdk';
-import { history } from '../../nodes/store/history/runtime';
 import { createEngine } from '../../runtime/engine/engine';
 import { createStore } from '../../runtime/store';
 import { createCollector } from '../helpers/collector-node';
@@ -77,7 +76,7 @@ async function engineIngest(dir: string, run: number, points: number): Promise<{
   const file = join(dir, `ingest-${run}.db`);
   const store = createStore({ file });
   const done = createCollector();
-  const engine = createEngine({ registry: createNodeRegistry([pump, history, done.type]), services: { history: store } });
+  const engine = createEngine({ registry: createNodeRegistry([pump, done.type]), services: { history: store } });
   await engine.deploy({
     schemaVersion: 1, id: 'ingest', name: { zh: '写入', en: 'ingest' },
     nodes: [
