@@ -455,7 +455,12 @@ export async function designerBench(): Promise<Record<string, string>> {
       const m = /Server now running at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
       if (m) redUrl = m[1]!;
     });
-    if (!redUrl) throw new Error('Node-RED did not say where it listens');
+    // Its "Server now running" line may come after the line startNodeRed waits for.
+    for (let i = 0; i < 100 && !redUrl; i++) await new Promise((r) => setTimeout(r, 100));
+    if (!redUrl) {
+      await stopProcess(red.proc);
+      throw new Error('Node-RED did not say where it listens');
+    }
   }
   const context = await launchChromium();
   // The TypeScript loader names inner functions with a helper (__name) the page lacks.
