@@ -1,34 +1,15 @@
 import type { Problem, Text } from '../model';
 import { DeviceEntrySchema, problem, zodProblems } from '../model';
 import { parseCsv } from './csv';
+import type { DeviceCsvField } from './device-csv-columns';
+import { DEVICE_CSV_ALIASES, deviceCsvField } from './device-csv-columns';
 import type { Locate } from './device-checks';
 import { deviceProblems } from './device-checks';
 
-type Field = 'name' | 'host' | 'port' | 'unitId' | 'serial' | 'baudRate' | 'parity' | 'dataBits' | 'stopBits' | 'protocol' | 'byteOrder' | 'intervalMs' | 'timeoutMs' | 'pipeline' | 'group';
-
-/** Header words a spreadsheet may use, folded (lower case, no spaces, "_" or "-"). */
-const ALIASES: Readonly<Record<Field, readonly string[]>> = {
-  name: ['name', '名称', '设备名', '设备名称', '设备'],
-  host: ['host', 'ip', 'address', '地址', 'ip地址', '主机'],
-  port: ['port', '端口'],
-  unitId: ['unitid', 'unit', 'slave', 'slaveid', '从站', '从站地址', '站号'],
-  serial: ['serial', 'serialport', '串口'],
-  baudRate: ['baudrate', 'baud', '波特率'],
-  parity: ['parity', '校验', '校验位'],
-  dataBits: ['databits', '数据位'],
-  stopBits: ['stopbits', '停止位'],
-  protocol: ['protocol', '协议'],
-  byteOrder: ['byteorder', '字节序'],
-  intervalMs: ['intervalms', 'interval', '轮询周期', '轮询周期ms'],
-  timeoutMs: ['timeoutms', 'timeout', '超时', '超时ms'],
-  pipeline: ['pipeline'],
-  group: ['group', 'devicegroup', '设备组'],
-};
+type Field = DeviceCsvField;
+const ALIASES = DEVICE_CSV_ALIASES;
 const INTEGER_FIELDS: ReadonlySet<Field> = new Set(['port', 'unitId', 'baudRate', 'dataBits', 'stopBits', 'intervalMs', 'timeoutMs', 'pipeline']);
 const SERIAL_LINE_FIELDS: ReadonlySet<Field> = new Set(['baudRate', 'parity', 'dataBits', 'stopBits']);
-
-const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_\-()（）]/g, '');
-const byAlias = new Map<string, Field>(Object.entries(ALIASES).flatMap(([f, words]) => words.map((w) => [fold(w), f as Field] as const)));
 
 export interface CsvDevices {
   /** Entries per device group, as an instance holds them (no profile: the group gives it). */
@@ -60,7 +41,7 @@ export function devicesFromCsv(text: string, groups: readonly string[], defaultG
     if (problems.length === 0) problems.push(problem('csv-empty', ['devices'], { zh: 'CSV 没有内容：第一行应为表头，如 name,host,port,unitId', en: 'the CSV is empty: the first line is the header, like name,host,port,unitId' }));
     return { devices: {}, lines: new Map(), problems };
   }
-  const columns: (Field | undefined)[] = header.cells.map((cell) => byAlias.get(fold(cell)));
+  const columns: (Field | undefined)[] = header.cells.map((cell) => deviceCsvField(cell));
   header.cells.forEach((cell, i) => {
     if (columns[i] === undefined) {
       problems.push(csvProblem('csv-unknown-column', header.line, cell, {

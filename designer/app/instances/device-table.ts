@@ -2,6 +2,7 @@ import type { DeviceGroupDef, Text } from '../../../runtime/model';
 import { DeviceEntrySchema, zodProblems } from '../../../runtime/model';
 import type { ApiErrorDetail } from '../api';
 import { parseCsv } from '../../../runtime/library/csv';
+import { deviceCsvField } from '../../../runtime/library/device-csv-columns';
 import { detailPath } from '../library/ui/api-problems';
 
 /** The fields the table edits; everything else of an entry rides along in `extra`. */
@@ -61,26 +62,6 @@ export function tableFromDevices(devices: Readonly<Record<string, readonly Reado
   return { rows, nextId: id };
 }
 
-/** Header words of the device CSV (the studio's README, "Device CSV"), folded. */
-const ALIASES: Readonly<Record<string, readonly string[]>> = {
-  name: ['name', '名称', '设备名', '设备名称', '设备'],
-  host: ['host', 'ip', 'address', '地址', 'ip地址', '主机'],
-  port: ['port', '端口'],
-  unitId: ['unitid', 'unit', 'slave', 'slaveid', '从站', '从站地址', '站号'],
-  serial: ['serial', 'serialport', '串口'],
-  baudRate: ['baudrate', 'baud', '波特率'],
-  parity: ['parity', '校验', '校验位'],
-  dataBits: ['databits', '数据位'],
-  stopBits: ['stopbits', '停止位'],
-  protocol: ['protocol', '协议'],
-  byteOrder: ['byteorder', '字节序'],
-  intervalMs: ['intervalms', 'interval', '轮询周期', '轮询周期ms'],
-  timeoutMs: ['timeoutms', 'timeout', '超时', '超时ms'],
-  pipeline: ['pipeline'],
-  group: ['group', 'devicegroup', '设备组'],
-};
-const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[\s_\-()（）]/g, '');
-const FIELD_OF = new Map(Object.entries(ALIASES).flatMap(([f, words]) => words.map((w) => [fold(w), f] as const)));
 const INTEGER_EXTRA = new Set(['intervalMs', 'timeoutMs', 'pipeline']);
 const SERIAL_LINE = new Set(['baudRate', 'parity', 'dataBits', 'stopBits']);
 
@@ -101,7 +82,7 @@ export function tableFromCsv(text: string, groups: readonly string[], deviceGrou
   const header = records[0];
   const columns: Record<string, string> = {};
   const fields = (header?.cells ?? []).map((cell) => {
-    const f = FIELD_OF.get(fold(cell));
+    const f = deviceCsvField(cell);
     if (f && columns[f] === undefined) columns[f] = cell;
     return f;
   });
