@@ -5,6 +5,7 @@ import { InstanceSchema, UnresolvedConflicts, applyUpgrade, compareVersions, par
 import { ApiError } from '../../runtime/server/api-error';
 import { instanceScope, mayChangeInstance } from './access';
 import type { StudioDb } from './database';
+import { overridesInScenariosNotRun } from '../../runtime/library/copy-sample';
 import { devicesFromCsv } from '../../runtime/library/device-csv';
 import type { Locate } from '../../runtime/library/device-checks';
 import { deviceProblems, jsonLocate } from '../../runtime/library/device-checks';
@@ -278,7 +279,9 @@ export function createInstances(o: InstancesOptions): Instances {
       // One enterprise's consent does not pass to another with a copy.
       const { uplink: _consent, ...copied } = JSON.parse(source.doc) as Record<string, unknown>;
       checkConsent(actor, input);
-      const base = { ...copied, enterprise: who.name };
+      // The sample's changes inside X scenarios this copy does not run go with the scenario.
+      const dropped = input.scenarios === undefined ? [] : overridesInScenariosNotRun(t, (copied.overrides as Override[] | undefined) ?? [], input.scenarios);
+      const base = { ...copied, enterprise: who.name, ...(dropped.length > 0 ? { overrides: (copied.overrides as Override[]).filter((o) => !dropped.includes(o)) } : {}) };
       const { doc, devices } = applyFields(t, base, input);
       const instance = validate(doc, t, devices);
       return db.transaction(() => store(actor, instance, t, { name: input.name ?? `${who.name} · ${t.title.zh}`, enterpriseId: who.enterpriseId, sample: false, copiedFrom: source.id }))();

@@ -72,6 +72,15 @@ function parametersFrom(template: Template, set: readonly string[], base: Record
   return { parameters, problems };
 }
 
+/**
+ * The sample's own changes inside X scenarios a copy does not run: they go with the scenario
+ * (kept, they would not apply to anything and the copy would be refused).
+ */
+export function overridesInScenariosNotRun(template: Template, overrides: readonly Override[], chosen: readonly string[]): Override[] {
+  const notRun = template.scenarios.filter((sc) => sc.kind === 'X' && !chosen.includes(sc.key)).map((sc) => `/scenarios/${sc.key}`);
+  return overrides.filter((o) => notRun.some((prefix) => o.path === prefix || o.path.startsWith(`${prefix}/`)));
+}
+
 /** Names the CSV line of a resolver problem about a device that came from the CSV. */
 function withCsvLine(p: Problem, lines: ReadonlyMap<string, number>): Problem {
   if (p.path[0] !== 'devices' || typeof p.path[1] !== 'string' || typeof p.path[2] !== 'number') return p;
@@ -119,11 +128,7 @@ export function copySampleInstance(sample: unknown, template: Template, request:
   // rest be checked, so every mistake is told in one go.
   if (problems.some((p) => p.code !== 'invalid-parameter' && p.code !== 'unknown-parameter')) return { ok: false, problems };
 
-  // The sample's own changes inside an X scenario this copy does not run go with the scenario.
-  const chosen = request.scenarios ?? copied.scenarios;
-  const notRun = template.scenarios.filter((sc) => sc.kind === 'X' && !chosen.includes(sc.key)).map((sc) => `/scenarios/${sc.key}`);
-  const inScenarioNotRun = (o: Override) => notRun.some((prefix) => o.path === prefix || o.path.startsWith(`${prefix}/`));
-  const droppedOverrides = request.scenarios === undefined ? [] : copied.overrides.filter(inScenarioNotRun);
+  const droppedOverrides = request.scenarios === undefined ? [] : overridesInScenariosNotRun(template, copied.overrides, request.scenarios);
   const doc = {
     ...copied,
     overrides: copied.overrides.filter((o) => !droppedOverrides.includes(o)),

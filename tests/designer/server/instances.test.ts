@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Json, RunningStudio } from './helpers';
 import { ovenInstance, startStudio } from './helpers';
+import { shippedProfilesDir } from '../../../runtime/devices/profile-catalog';
+import { shippedTemplatesDir } from '../../../runtime/library/template-library';
 
 const running: RunningStudio[] = [];
 afterEach(async () => {
@@ -126,6 +129,21 @@ describe('instances', () => {
     expect(good.status).toBe(201);
     expect(good.body.instance).toMatchObject({ enterprise: '湖州某涂装厂', sample: false, copiedFrom: sampleId, instance: { parameters: { highC: 230, shiftLead: '李师傅' }, scenarios: ['energy', 'report'] } });
     expect(good.body.instance.instance.devices.ovens).toEqual([{ name: 'oven-1', host: '192.168.10.21', unitId: 1 }, { name: 'oven-2', host: '192.168.10.21', unitId: 2 }]);
+  });
+
+  it("copies the shipped valve sample without an X scenario: the sample's changes inside it stay behind", async () => {
+    const s = await startStudio({ templatesDir: shippedTemplatesDir()!, profileDirs: [shippedProfilesDir()!] });
+    running.push(s);
+    const contractor = await s.user('zhangwei', 'contractor');
+    const wenzhou = await s.user('lihua', 'enterprise', '温州某阀门厂');
+    const valve = JSON.parse(readFileSync(new URL('../../../examples/valve-sample/instance.json', import.meta.url), 'utf8'));
+    const sample = await contractor.api('POST', '/api/instances', { template: valve.template, sample: true, enterprise: valve.enterprise, site: valve.site, scenarios: valve.scenarios, parameters: valve.parameters, devices: valve.devices, overrides: valve.overrides });
+    expect(sample.status, JSON.stringify(sample.body)).toBe(201);
+    const copy = await wenzhou.api('POST', `/api/instances/${sample.body.instance.id}/copy`, { site: 'wenzhou-1', scenarios: ['tool-life'] });
+    expect(copy.status, JSON.stringify(copy.body)).toBe(201);
+    const overrides = copy.body.instance.instance.overrides as { path: string }[];
+    expect(overrides.some((o) => o.path.startsWith('/scenarios/test-pass-rate/'))).toBe(false);
+    expect(overrides).toHaveLength(valve.overrides.filter((o: { path: string }) => !o.path.startsWith('/scenarios/test-pass-rate/')).length);
   });
 
   it('keeps each enterprise to its own instances: another\'s id answers exactly like one that does not exist', async () => {
