@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../../runtime/store/store';
@@ -126,7 +127,13 @@ describe('store-and-forward with a real broker', () => {
     }
     const last = drain();
     await until(() => tally(got).unique === N, 120_000, 'everything arrives');
+    // The broker's acknowledgements of the last batch reach the runtime a moment after the
+    // messages reach the receiver; only then are they off the queue.
+    const reader = new Database(file, { readonly: true });
+    await until(() => (reader.prepare('SELECT count(*) AS n FROM outbound WHERE dead = 0').get() as { n: number }).n === 0, 30_000, 'the queue empties');
+    reader.close();
     last.kill('SIGTERM');
+    await new Promise((r) => last.once('exit', r));
     const t = tally(got);
     console.log(`uplink kill -9 x10: ${N} queued, delivered ${t.unique}, missing ${N - t.unique}, duplicates ${t.duplicates}`);
     expect(t.unique).toBe(N);
