@@ -36,6 +36,15 @@ function sampleFirms(): string[] {
   return readdirSync(examples).filter((d) => existsSync(join(examples, d, 'instance.json'))).sort();
 }
 
+/** The option a problem's value came from, when it came from one. */
+function optionOf(field: string | number | undefined, o: CopySampleOptions): string | undefined {
+  if (field === 'site') return `--site ${o.site}`;
+  if (field === 'enterprise') return '--enterprise';
+  if (field === 'scenarios' && o.scenarios !== undefined) return `--scenarios ${o.scenarios}`;
+  if (field === 'deviceGroup') return `--device-group ${o.deviceGroup ?? ''}`;
+  return undefined;
+}
+
 /** Makes a new enterprise's instance from a sample firm's and writes it; refuses invalid input and never overwrites unasked. */
 export function copySampleCommand(firm: string, o: CopySampleOptions, print: (line: string) => void): number {
   const zh = o.lang === 'zh';
@@ -79,6 +88,7 @@ export function copySampleCommand(firm: string, o: CopySampleOptions, print: (li
     if (o.devices && p.path[0] === 'devices' && p.path[1] === 'csv') print(`${o.devices}: ${tag} ${p.message[o.lang]} [${p.code}]`);
     else if (p.message.en.startsWith('--set')) print(`${tag} ${p.message[o.lang]} [${p.code}]`);
     else if (setItem !== undefined) print(`${tag} --set ${setItem}: ${p.message[o.lang]} [${p.code}]`);
+    else if (optionOf(p.path[0], o)) print(`${tag} ${optionOf(p.path[0], o)} (${p.at}): ${p.message[o.lang]} [${p.code}]`);
     else print(`${file}: ${describeProblem(p, o.lang)}`);
   }
   if (!copy.ok) {

@@ -139,7 +139,7 @@ export function copySampleInstance(sample: unknown, template: Template, request:
     ...(request.scenarios !== undefined ? { scenarios: [...request.scenarios] } : {}),
   };
   const parsed = InstanceSchema.safeParse(doc, { reportInput: true });
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, [], 'invalid-instance') };
+  if (!parsed.success) return { ok: false, problems: [...problems, ...zodProblems(parsed.error, [], 'invalid-instance')] };
   const resolved = resolveInstance(template, parsed.data, profiles, catalog);
   const found = [...problems, ...resolved.problems.map((p) => withCsvLine(p, lines)), ...deviceProblems(parsed.data.devices, locate)];
   if (!resolved.ok || found.some((p) => p.severity === 'error')) return { ok: false, problems: found };

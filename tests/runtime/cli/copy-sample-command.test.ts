@@ -50,6 +50,13 @@ describe('kaiwu copy-sample', () => {
     expect(lines[0]).toMatch(/^error --set efficiencyTarget=1\.5: parameter "efficiencyTarget" .* must be at most 1, got 1\.5 \[invalid-parameter\]$/);
   });
 
+  it('blames the option, not the sample, for a bad site id or an unknown scenario', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'kaiwu-copy-')), 'instance.json');
+    expect(run('weaving-sample', { out, site: 'Shaoxing 1' }).lines[0]).toMatch(/^error --site Shaoxing 1 \(site\): expected an id of letters, digits/);
+    expect(run('weaving-sample', { out, scenarios: 'energy' }).lines[0]).toBe('error --scenarios energy (scenarios[0]): the template has no scenario "energy" (optional ones: energy-per-metre) [unknown-scenario]');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('does not overwrite an existing file unless asked', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'kaiwu-copy-')), 'instance.json');
     writeFileSync(out, 'precious');
