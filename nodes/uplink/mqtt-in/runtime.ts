@@ -1,6 +1,7 @@
-import { NodeConfigError, defineNode, requireService } from '../../sdk';
+import { NodeConfigError, defineNode } from '../../sdk';
 import type { UplinkCommand } from '../../sdk';
 import { mqttInDefinition } from './definition';
+import { uplinkWithEndpoint } from '../uplink-endpoint';
 
 interface ShapedCommand {
   readonly device?: string;
@@ -24,13 +25,7 @@ export function shapeCommand(command: Pick<UplinkCommand, 'topic' | 'payload'>):
 }
 
 export const mqttIn = defineNode(mqttInDefinition, (config, ctx) => {
-  const uplink = requireService(ctx, 'uplink');
-  if (uplink.endpointKind(config.endpoint) !== 'mqtt') {
-    throw new NodeConfigError(['endpoint'], {
-      zh: `上传策略中没有 MQTT 端点 “${config.endpoint}”`,
-      en: `the uplink policy has no MQTT endpoint "${config.endpoint}"`,
-    }, 'unknown-endpoint');
-  }
+  const uplink = uplinkWithEndpoint(ctx, config.endpoint, 'mqtt');
   if (!uplink.acceptsCommands(config.endpoint, config.topic)) {
     throw new NodeConfigError(['topic'], {
       zh: `上传策略不允许在端点 “${config.endpoint}” 上接收主题 “${config.topic}” 的指令（见策略的 commands）`,
