@@ -6,7 +6,7 @@ import { ApiError } from '../../runtime/server/api-error';
 import { instanceScope, mayChangeInstance } from './access';
 import type { StudioDb } from './database';
 import { overridesInScenariosNotRun } from '../../runtime/library/copy-sample';
-import { devicesFromCsv } from '../../runtime/library/device-csv';
+import { devicesFromCsv, withCsvLine } from '../../runtime/library/device-csv';
 import type { Locate } from '../../runtime/library/device-checks';
 import { deviceProblems, jsonLocate } from '../../runtime/library/device-checks';
 import type { Enterprises } from './enterprises';
@@ -401,9 +401,3 @@ export function createInstances(o: InstancesOptions): Instances {
 }
 
 /** A problem about devices.group[i] that came from CSV also says which line. */
-function withCsvLine(p: Problem, lines: ReadonlyMap<string, number> | undefined): Problem {
-  if (!lines || p.path[0] !== 'devices' || typeof p.path[1] !== 'string' || typeof p.path[2] !== 'number') return p;
-  const line = lines.get(`${p.path[1]}/${p.path[2]}`);
-  if (line === undefined) return p;
-  return { ...p, message: { zh: `CSV 第 ${line} 行：${p.message.zh}`, en: `CSV line ${line}: ${p.message.en}` }, line } as Problem;
-}

@@ -1,6 +1,6 @@
 import type { Instance, NodeCatalog, Override, Parameter, Problem, ProfileLookup, Template } from '../model';
 import { InstanceSchema, problem, resolveInstance, templateRef, zodProblems } from '../model';
-import { devicesFromCsv } from './device-csv';
+import { devicesFromCsv, withCsvLine } from './device-csv';
 import type { Locate } from './device-checks';
 import { deviceProblems, jsonLocate } from './device-checks';
 
@@ -81,14 +81,6 @@ export function overridesInScenariosNotRun(template: Template, overrides: readon
   return overrides.filter((o) => notRun.some((prefix) => o.path === prefix || o.path.startsWith(`${prefix}/`)));
 }
 
-/** Names the CSV line of a resolver problem about a device that came from the CSV. */
-function withCsvLine(p: Problem, lines: ReadonlyMap<string, number>): Problem {
-  if (p.path[0] !== 'devices' || typeof p.path[1] !== 'string' || typeof p.path[2] !== 'number') return p;
-  const line = lines.get(`${p.path[1]}/${p.path[2]}`);
-  if (line === undefined) return p;
-  return { ...p, message: { zh: `CSV 第 ${line} 行：${p.message.zh}`, en: `CSV line ${line}: ${p.message.en}` }, line } as Problem;
-}
-
 /**
  * A new enterprise's instance made from a sample firm's: the sample's scenarios, parameters,
  * devices and local changes, with this enterprise's name, site, parameter values and device list.
@@ -120,8 +112,7 @@ export function copySampleInstance(sample: unknown, template: Template, request:
       lines = csv.lines;
       const fromCsv = new Set(replaced);
       // Entries from the CSV are located by line and column; the sample's by JSON path.
-      const csvLocate = csvLocator(csv.lines);
-      locate = (group, index, field) => (fromCsv.has(group) ? csvLocate(group, index, field) : jsonLocate(group, index, field));
+      locate = (group, index, field) => (fromCsv.has(group) ? csv.locate : jsonLocate)(group, index, field);
     }
   }
   // A device list that cannot be read leaves nothing to check; bad --set values still let the
@@ -145,11 +136,4 @@ export function copySampleInstance(sample: unknown, template: Template, request:
   if (!resolved.ok || found.some((p) => p.severity === 'error')) return { ok: false, problems: found };
   const keptGroups = request.devicesCsv === undefined ? [] : groups.filter((g) => !replaced.includes(g) && (devices[g]?.length ?? 0) > 0);
   return { ok: true, instance: parsed.data, keptGroups, droppedOverrides, problems: found };
-}
-
-function csvLocator(lines: ReadonlyMap<string, number>): Locate {
-  return (group, index, field) => {
-    const line = lines.get(`${group}/${index}`) ?? 0;
-    return { path: ['devices', 'csv', line, field], where: { zh: `CSV 第 ${line} 行 “${field}” 列：`, en: `CSV line ${line}, column "${field}": ` }, extra: { line, column: field } };
-  };
 }

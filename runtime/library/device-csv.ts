@@ -4,7 +4,7 @@ import { parseCsv } from './csv';
 import type { DeviceCsvField } from './device-csv-columns';
 import { DEVICE_CSV_ALIASES, deviceCsvField } from './device-csv-columns';
 import type { Locate } from './device-checks';
-import { deviceProblems } from './device-checks';
+import { deviceProblems, jsonLocate } from './device-checks';
 
 type Field = DeviceCsvField;
 const ALIASES = DEVICE_CSV_ALIASES;
@@ -17,6 +17,8 @@ export interface CsvDevices {
   /** The CSV line of each entry, by `group/index`, to say where a later problem came from. */
   readonly lines: ReadonlyMap<string, number>;
   readonly problems: Problem[];
+  /** Where a field of an entry read from the CSV is, by line and header cell (for later checks). */
+  readonly locate: Locate;
 }
 
 const where = (line: number, column?: string): Text => (column === undefined
@@ -39,7 +41,7 @@ export function devicesFromCsv(text: string, groups: readonly string[], defaultG
   const header = records[0];
   if (!header) {
     if (problems.length === 0) problems.push(problem('csv-empty', ['devices'], { zh: 'CSV 没有内容：第一行应为表头，如 name,host,port,unitId', en: 'the CSV is empty: the first line is the header, like name,host,port,unitId' }));
-    return { devices: {}, lines: new Map(), problems };
+    return { devices: {}, lines: new Map(), problems, locate: jsonLocate };
   }
   const columns: (Field | undefined)[] = header.cells.map((cell) => deviceCsvField(cell));
   header.cells.forEach((cell, i) => {
@@ -64,7 +66,7 @@ export function devicesFromCsv(text: string, groups: readonly string[], defaultG
       en: `the template has several device groups (${groups.join(', ')}): add a group column or give deviceGroup`,
     }));
   }
-  if (problems.length > 0) return { devices: {}, lines: new Map(), problems };
+  if (problems.length > 0) return { devices: {}, lines: new Map(), problems, locate: jsonLocate };
 
   const devices: Record<string, Record<string, unknown>[]> = {};
   const lines = new Map<string, number>();
@@ -131,5 +133,13 @@ export function devicesFromCsv(text: string, groups: readonly string[], defaultG
   // Line order reads like the file; problems of one line keep the order they were found in.
   const lineOf = (p: Problem) => (p as { line?: number }).line ?? 0;
   problems.sort((a, b) => lineOf(a) - lineOf(b));
-  return problems.length > 0 ? { devices: {}, lines: new Map(), problems } : { devices, lines, problems };
+  return problems.length > 0 ? { devices: {}, lines: new Map(), problems, locate: jsonLocate } : { devices, lines, problems, locate };
+}
+
+/** A resolver problem about a device that came from the CSV, with that CSV line named. */
+export function withCsvLine(p: Problem, lines: ReadonlyMap<string, number> | undefined): Problem {
+  if (!lines || p.path[0] !== 'devices' || typeof p.path[1] !== 'string' || typeof p.path[2] !== 'number') return p;
+  const line = lines.get(`${p.path[1]}/${p.path[2]}`);
+  if (line === undefined) return p;
+  return { ...p, message: { zh: `CSV 第 ${line} 行：${p.message.zh}`, en: `CSV line ${line}: ${p.message.en}` }, line } as Problem;
 }
