@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../runtime/site/data-dir';
 
 /** What the studio keeps in its data folder. */
 export interface StudioDataDir {
@@ -31,18 +32,5 @@ export function studioDataDir(root: string): StudioDataDir {
  * and a crash leaves no truncated secret behind.
  */
 export function writePrivateFile(file: string, data: string | Buffer, mode = 0o600): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(tmp, 'w', mode);
-    try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, data, mode);
 }

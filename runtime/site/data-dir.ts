@@ -37,12 +37,12 @@ export function ensureDataDir(dir: DataDir): void {
  * Writes a file so that a reader (or a power cut) sees the old content or the new, never half:
  * a temporary file is written and synced, renamed over the target, and the folder synced.
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o644): void {
+export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const fd = openSync(tmp, 'w', mode);
     try {
-      writeSync(fd, data);
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
