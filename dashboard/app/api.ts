@@ -1,6 +1,7 @@
 // The dashboard's JSON API (runtime/server/dashboard-routes.ts), same origin, session cookie.
 import type { AlarmRow, SeriesAnswer } from '../../nodes/dashboard/widget-host';
 import type { WidgetSnapshot } from '../../nodes/dashboard/widget-patch';
+import type { Report, ReportFigures } from '../../runtime/server/dashboard-report';
 
 export const BASE = '/dashboard/api';
 
@@ -45,31 +46,9 @@ export interface PagesAnswer {
   readonly pages: readonly Page[];
 }
 
-export interface Figures {
-  readonly total: number;
-  readonly good: number;
-  readonly availability: number | null;
-  readonly performance: number | null;
-  readonly quality: number | null;
-  readonly oee: number | null;
-  readonly runMs: number;
-  readonly plannedMs: number;
-  readonly stopMs: { readonly fault: number; readonly idle: number; readonly offline: number; readonly plannedStop: number };
-  readonly energy: number | null;
-  readonly energyPerUnit: number | null;
-}
 
-export interface Report {
-  readonly date: string;
-  readonly period: number | 'day';
-  readonly from: number;
-  readonly to: number;
-  readonly shifts: readonly { name: string; from: number; to: number }[];
-  readonly unit: string;
-  readonly energyUnit: string | null;
-  readonly rows: readonly (Figures & { device: string })[];
-  readonly total: Figures;
-}
+// What GET /report answers, as the runtime builds it.
+export type { Report, ReportFigures as Figures };
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
