@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Router } from 'express';
+import { precompressedAssets } from '../../runtime/server/precompressed-assets';
 
 /**
  * What the designer page may load: its own scripts, styles (React Flow and Monaco set inline
@@ -48,24 +49,13 @@ export function designerStatic(appDir: string | undefined): Router {
     return router;
   }
   const index = readFileSync(join(appDir, 'index.html'), 'utf8');
-  const assets = join(appDir, 'assets');
-  const packed = new Set(existsSync(assets) ? readdirSync(assets) : []);
+  const assets = precompressedAssets(join(appDir, 'assets'));
   router.use('/assets', (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const name = req.path.slice(1);
-    if (!packed.has(name) || name.includes('/')) return next();
+    const name = assets.nameOf(req);
+    if (name === undefined) return next();
     res.setHeader('Content-Security-Policy', DESIGNER_CSP);
-    const accepts = String(req.headers['accept-encoding'] ?? '');
-    for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
-      if (!accepts.includes(encoding) || !packed.has(name + suffix)) continue;
-      res.setHeader('Content-Encoding', encoding);
-      res.setHeader('Vary', 'Accept-Encoding');
-      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      res.type(extname(name));
-      return res.sendFile(join(assets, name + suffix));
-    }
-    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    return res.sendFile(join(assets, name));
+    if (!assets.send(req, res, name)) assets.sendPlain(res, name);
   });
   router.get('/{*splat}', (req, res, next) => {
     if (isApi(req.path) || req.path.startsWith('/assets/')) return next();

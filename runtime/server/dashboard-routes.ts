@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -10,6 +10,7 @@ import type { AlarmListConfig } from '../../nodes/dashboard/alarm-list/definitio
 import { SEVERITIES } from '../../nodes/dashboard/alarm-list/definition';
 import { zodProblems } from '../model';
 import type { SiteRuntime } from '../site/site-runtime';
+import { precompressedAssets } from './precompressed-assets';
 import type { ViewerAccess, ViewerSession } from '../site/viewers';
 import { StoreError } from '../store/errors';
 import type { StoreErrorCode } from '../store/errors';
@@ -290,21 +291,10 @@ export function mountDashboard(app: express.Express, o: DashboardOptions): Dashb
     const index = readFileSync(join(appDir, 'index.html'), 'utf8');
     // Hashed file names: cached for good; index.html is always asked for again. Files compressed
     // at build time go out as they are to browsers that take them (a phone on the shop Wi-Fi).
-    const assets = join(appDir, 'assets');
-    const packed = new Set(existsSync(assets) ? readdirSync(assets) : []);
+    const assets = precompressedAssets(join(appDir, 'assets'));
     router.use('/assets', (req, res, next) => {
-      const name = req.path.slice(1);
-      if (!packed.has(name) || name.includes('/')) return next();
-      const accepts = String(req.headers['accept-encoding'] ?? '');
-      for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
-        if (!accepts.includes(encoding) || !packed.has(name + suffix)) continue;
-        res.setHeader('Content-Encoding', encoding);
-        res.setHeader('Vary', 'Accept-Encoding');
-        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-        res.type(extname(name));
-        return res.sendFile(join(assets, name + suffix));
-      }
-      next();
+      const name = assets.nameOf(req);
+      if (name === undefined || !assets.send(req, res, name)) next();
     });
     router.use('/assets', express.static(join(appDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
     router.use(express.static(appDir, { index: false, maxAge: 0 }));
