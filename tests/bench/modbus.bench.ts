@@ -6,8 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { modbusRead } from '../../nodes/devices/modbus-read/runtime';
 import { createRegistry } from '../../nodes/registry';
@@ -20,6 +19,7 @@ import { createEngine } from '../../runtime/engine/engine';
 import type { DeviceProfileInput } from '../../runtime/model/device-profile';
 import { rssMb, startNodeRed, stopProcess, writeUserDir } from './peers/node-red';
 import { ensureNodeRedModbus, modbusPollFlow } from './peers/node-red-modbus';
+import { bundleAsShipped } from './bundle-as-shipped';
 import { median } from './stats';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -164,35 +164,7 @@ async function runFloor(intervalMs: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent.
 
-let bundled: string | undefined;
-
-/**
- * This file bundled as the site runs its code (scripts/build.mjs: esbuild, minified, native
- * modules outside), so our side is measured as shipped and without the TypeScript loader.
- */
-async function bundle(): Promise<string> {
-  if (bundled) return bundled;
-  const esbuild = await import('esbuild');
-  // Inside the project, so the native modules left outside the bundle resolve from node_modules.
-  const dir = join(ROOT, 'node_modules', '.cache', 'kaiwu-bench');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'modbus-bench.mjs');
-  await esbuild.build({
-    entryPoints: [SELF],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    logLevel: 'warning',
-    external: ['better-sqlite3', 'pino-pretty', 'modbus-serial', 'serialport', '@serialport/*', 'quickjs-emscripten-core', '@jitl/*', 'express', 'esbuild'],
-    banner: { js: "import { createRequire as __kaiwuRequire } from 'node:module'; const require = __kaiwuRequire(import.meta.url);" },
-  });
-  bundled = out;
-  return out;
-}
+const bundle = () => bundleAsShipped(SELF, 'modbus-bench.mjs');
 
 async function child(args: string[]): Promise<ChildProcess> {
   const file = await bundle();

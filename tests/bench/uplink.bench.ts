@@ -15,7 +15,7 @@
 // /proc. Medians over RUNS runs, sides alternating.
 import { execSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ import type { Broker } from '../helpers/mosquitto';
 import { startMosquitto } from '../helpers/mosquitto';
 import { ensureNodeRed, rssMb, startNodeRed, stopProcess, writeUserDir } from './peers/node-red';
 import { mqttUplinkFlow } from './peers/node-red-mqtt';
+import { bundleAsShipped } from './bundle-as-shipped';
 import { median } from './stats';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -362,39 +363,7 @@ async function runSteadyFlow(url: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent.
 
-let bundled: string | undefined;
-
-/**
- * This file bundled as the site runs its code (scripts/build.mjs: esbuild, minified, native
- * modules and mqtt outside), so our side is measured as shipped and without the TypeScript
- * loader. The built sandbox worker goes next to it, where the pool looks first.
- */
-async function bundle(): Promise<string> {
-  if (bundled) return bundled;
-  const esbuild = await import('esbuild');
-  // Inside the project, so the modules left outside the bundle resolve from node_modules.
-  const dir = join(ROOT, 'node_modules', '.cache', 'kaiwu-bench');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'uplink-bench.mjs');
-  await esbuild.build({
-    entryPoints: [SELF],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    logLevel: 'warning',
-    external: ['better-sqlite3', 'pino-pretty', 'modbus-serial', 'serialport', '@serialport/*', 'mqtt', 'quickjs-emscripten-core', '@jitl/*', 'express', 'esbuild'],
-    banner: { js: "import { createRequire as __kaiwuRequire } from 'node:module'; const require = __kaiwuRequire(import.meta.url);" },
-  });
-  const worker = join(ROOT, 'dist', 'sandbox-worker.mjs');
-  if (!existsSync(worker)) throw new Error('dist/sandbox-worker.mjs is missing: npm run build');
-  copyFileSync(worker, join(dir, 'sandbox-worker.mjs'));
-  bundled = out;
-  return out;
-}
+const bundle = () => bundleAsShipped(SELF, 'uplink-bench.mjs', { sandboxWorker: true });
 
 async function child(args: string[]): Promise<ChildProcess> {
   const file = await bundle();
