@@ -13,7 +13,8 @@
  * ±2^53 (9.007e15) a number cannot hold every integer, so such values are flagged inexact and
  * reach messages with quality `uncertain` rather than silently rounded as `good`.
  */
-import type { ByteOrder, StringEncoding, TagType } from '../model/device-profile';
+import type { ByteOrder, NumericType, StringEncoding } from '../model/device-profile';
+import { wordsOf } from '../model/device-profile';
 
 const scratch = new Uint8Array(8);
 const view = new DataView(scratch.buffer);
@@ -52,23 +53,10 @@ function scatter(out: Uint8Array, at: number, words: number, order: ByteOrder): 
   }
 }
 
-export type NumericType = Exclude<TagType, 'bool' | 'string'>;
+export type { NumericType } from '../model/device-profile';
+export { wordsOf } from '../model/device-profile';
 
 export const NUMERIC_TYPES: readonly NumericType[] = ['int16', 'uint16', 'int32', 'uint32', 'float32', 'int64', 'uint64', 'float64'];
-
-export function wordsOf(type: NumericType): 1 | 2 | 4 {
-  switch (type) {
-    case 'int16':
-    case 'uint16':
-      return 1;
-    case 'int32':
-    case 'uint32':
-    case 'float32':
-      return 2;
-    default:
-      return 4;
-  }
-}
 
 /** A decoded raw number and whether a JavaScript number holds it exactly. */
 export interface RawNumber {

@@ -269,11 +269,11 @@ export interface ResolvedTag {
 
 const MODICON_DIGIT: Record<Area, number> = { coil: 0, discrete: 1, input: 3, holding: 4 };
 
-/** Registers or bits a tag of this type spans. */
-export function tagWidth(tag: Pick<DeviceTag, 'type' | 'area' | 'length'>): number {
-  if (tag.area === 'coil' || tag.area === 'discrete') return 1;
-  switch (tag.type) {
-    case 'bool':
+export type NumericType = Exclude<TagType, 'bool' | 'string'>;
+
+/** Registers a number of this type spans. */
+export function wordsOf(type: NumericType): 1 | 2 | 4 {
+  switch (type) {
     case 'int16':
     case 'uint16':
       return 1;
@@ -281,13 +281,16 @@ export function tagWidth(tag: Pick<DeviceTag, 'type' | 'area' | 'length'>): numb
     case 'uint32':
     case 'float32':
       return 2;
-    case 'int64':
-    case 'uint64':
-    case 'float64':
+    default:
       return 4;
-    case 'string':
-      return Math.ceil((tag.length ?? 0) / 2);
   }
+}
+
+/** Registers or bits a tag of this type spans. */
+export function tagWidth(tag: Pick<DeviceTag, 'type' | 'area' | 'length'>): number {
+  if (tag.area === 'coil' || tag.area === 'discrete' || tag.type === 'bool') return 1;
+  if (tag.type === 'string') return Math.ceil((tag.length ?? 0) / 2);
+  return wordsOf(tag.type);
 }
 
 /** The 0-based protocol address of a tag, or a problem text when the address cannot be one. */
