@@ -10,7 +10,8 @@ import { nodeTypes } from '../node-types';
 import { useEditor, useEditorApi, useEditorWith } from '../use-editor';
 import type { FieldEnv } from './config-field';
 import { ConfigField } from './config-field';
-import { MarkdownView } from './markdown-view';
+import { MarkdownText } from '../../library/ui/markdown-text';
+import '../../library/ui/ui.css';
 import { configForm } from './schema-fields';
 
 const NO_PROBLEMS: readonly Problem[] = [];
@@ -78,7 +79,7 @@ export function Inspector() {
         <button type="button" role="tab" aria-selected={tab === 'help'} className={tab === 'help' ? 'active' : ''} onClick={() => setTab('help')}>{t('inspector.help')}</button>
       </div>
       {tab === 'help' ? (
-        <div className="help-pane">{readme ? <MarkdownView source={readme} /> : def ? <p>{text(def.summary)}</p> : null}</div>
+        <div className="help-pane">{readme ? <MarkdownText source={readme} /> : def ? <p>{text(def.summary)}</p> : null}</div>
       ) : (
         <form className="form" onSubmit={(e) => e.preventDefault()}>
           <div className="field">
