@@ -61,6 +61,15 @@ export async function startSiteService(o: SiteServiceOptions): Promise<SiteServi
   await site.start();
   const heartbeat = startHeartbeat({ dir, status: () => site.status(), version: VERSION, logger: logger.child({ part: 'heartbeat' }), ...(o.heartbeatMs ? { intervalMs: o.heartbeatMs } : {}) });
   const app = createApp({ site, queries: store, token, logger, version: VERSION, studio: () => heartbeat.state(), dashboard: { store, viewers: openViewerAccess(dir) } });
+  // In this order: nothing new comes in, flows stop (and flush), then what they used.
+  const stopParts = async () => {
+    heartbeat.stop();
+    await site.stop();
+    await uplink.stop();
+    await devices.stop();
+    store.close();
+    release();
+  };
   const server: Server = app.listen(o.port, o.host);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -68,12 +77,7 @@ export async function startSiteService(o: SiteServiceOptions): Promise<SiteServi
       server.once('error', reject);
     });
   } catch (err) {
-    heartbeat.stop();
-    await site.stop();
-    await uplink.stop();
-    await devices.stop();
-    store.close();
-    release();
+    await stopParts();
     throw err;
   }
   const address = server.address() as AddressInfo;
@@ -85,12 +89,7 @@ export async function startSiteService(o: SiteServiceOptions): Promise<SiteServi
     async close() {
       server.close();
       server.closeAllConnections();
-      heartbeat.stop();
-      await site.stop();
-      await uplink.stop();
-      await devices.stop();
-      store.close();
-      release();
+      await stopParts();
     },
   };
 }
